@@ -1,0 +1,217 @@
+"""Is this landmark track good enough to measure? Coverage, framing and crowding checks.
+
+Turns the raw pose track into plain-language warnings ("your feet are out of the frame
+from 3.2 s to 4.0 s") and, when the video cannot give a trustworthy measurement at all,
+an :class:`vision.errors.InputProblem` saying how to film it better.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vision.errors import InputProblem
+from vision.track import LandmarkTrack
+
+LOWER_BODY = ("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle")
+FEET = ("left_ankle", "right_ankle", "left_heel", "right_heel", "left_foot_index", "right_foot_index")
+MEASURED = ("left_shoulder", "right_shoulder") + LOWER_BODY
+
+FILMING_ADVICE = (
+    "Film the whole body from head to feet, from the front or from behind, "
+    "with the phone held still at hip height about 2-3 m away."
+)
+
+
+@dataclass(frozen=True)
+class QualityParams:
+    """Thresholds of the quality checks.
+
+    Attributes
+    ----------
+    min_visibility : float
+        A landmark below this MediaPipe visibility counts as poorly seen (hidden behind
+        the other limb, blurred): reported, and dropped by cleaning.
+    min_visibility_in_frame : float
+        A landmark below this visibility counts as absent (MediaPipe's guess for a point
+        out of the picture), like one outside the frame.
+    frame_margin_frac : float
+        A landmark more than this fraction of the frame size outside the image counts
+        as out of frame.
+    min_pose_duration_s : float
+        Less pose than this in the whole video cannot hold one event.
+    min_frames_with_pose_frac : float
+        Below this fraction of frames with a pose the video is refused.
+    max_feet_out_frac : float
+        Above this fraction of pose frames with the feet out of frame the video is refused.
+    max_extra_person_frac : float
+        Above this fraction of frames with a second person the video is refused.
+    min_interval_s : float
+        Out-of-frame intervals shorter than this are not reported.
+    """
+
+    min_visibility: float = 0.5
+    min_visibility_in_frame: float = 0.2
+    frame_margin_frac: float = 0.02
+    min_pose_duration_s: float = 1.0
+    min_frames_with_pose_frac: float = 0.5
+    max_feet_out_frac: float = 0.5
+    max_extra_person_frac: float = 0.3
+    min_interval_s: float = 0.2
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """What the checks found. ``warnings`` are plain sentences for the person who filmed."""
+
+    frames_with_pose: float
+    feet_out_of_frame_frac: float
+    extra_person_frac: float
+    low_visibility: dict[str, float]
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict:
+        return {
+            "frames_with_pose": round(self.frames_with_pose, 4),
+            "feet_out_of_frame": round(self.feet_out_of_frame_frac, 4),
+            "second_person": round(self.extra_person_frac, 4),
+            "low_visibility": {k: round(v, 4) for k, v in self.low_visibility.items()},
+            "warnings": list(self.warnings),
+        }
+
+
+def seen_mask(
+    track: LandmarkTrack, names: tuple[str, ...], *, min_visibility: float, params: QualityParams = QualityParams()
+) -> np.ndarray:
+    """Boolean (T, len(names)): the landmark is inside the frame with at least ``min_visibility``.
+
+    Notes
+    -----
+    Inside the frame means within ``frame_margin_frac`` of the image borders, in pixels of
+    the upright frame (x right, y down).
+    """
+    mx = params.frame_margin_frac * track.width
+    my = params.frame_margin_frac * track.height
+    cols = []
+    for name in names:
+        xy = track.point(name)
+        with np.errstate(invalid="ignore"):
+            inside = (
+                (xy[:, 0] >= -mx)
+                & (xy[:, 0] <= track.width + mx)
+                & (xy[:, 1] >= -my)
+                & (xy[:, 1] <= track.height + my)
+            )
+        cols.append(inside & (track.vis(name) >= min_visibility))
+    return np.stack(cols, axis=1)
+
+
+def intervals(mask: np.ndarray, times_s: np.ndarray, *, min_duration_s: float = 0.0) -> list[tuple[float, float]]:
+    """Runs of True in ``mask`` as (start_s, end_s) pairs, shorter ones dropped."""
+    runs = []
+    padded = np.concatenate([[False], np.asarray(mask, bool), [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(int)))
+    for start, stop in zip(edges[::2], edges[1::2]):
+        t0, t1 = float(times_s[start]), float(times_s[stop - 1])
+        if t1 - t0 >= min_duration_s:
+            runs.append((t0, t1))
+    return runs
+
+
+def _format_intervals(runs: list[tuple[float, float]], limit: int = 3) -> str:
+    parts = [f"{a:.1f} s to {b:.1f} s" for a, b in runs[:limit]]
+    more = f" and {len(runs) - limit} more times" if len(runs) > limit else ""
+    return ", ".join(parts) + more
+
+
+def assess_quality(track: LandmarkTrack, *, params: QualityParams = QualityParams()) -> QualityReport:
+    """Check pose coverage, framing of the lower body and feet, and a second person.
+
+    Raises
+    ------
+    InputProblem
+        ``no_person``, ``too_short``, ``person_mostly_missing``, ``feet_out_of_frame`` or
+        ``several_people`` when the video cannot give a trustworthy measurement.
+    """
+    n = len(track)
+    has_pose = track.has_pose
+    pose_frac = float(has_pose.mean()) if n else 0.0
+    if n == 0 or not has_pose.any():
+        raise InputProblem("no_person", "No person was found in the video.", FILMING_ADVICE)
+
+    pose_times = track.times_s[has_pose]
+    pose_span_s = float(pose_times[-1] - pose_times[0]) if pose_times.size > 1 else 0.0
+    if pose_span_s < params.min_pose_duration_s:
+        raise InputProblem(
+            "too_short",
+            f"A person is visible for only {pose_span_s:.1f} s, too short to measure a movement.",
+            "Film at least 5 repetitions, or a 10-second hold, or 10 steps of walking.",
+        )
+    if pose_frac < params.min_frames_with_pose_frac:
+        raise InputProblem(
+            "person_mostly_missing",
+            f"A person is found in only {100 * pose_frac:.0f}% of the video.",
+            FILMING_ADVICE + " Keep the person in view for the whole recording.",
+        )
+
+    warnings: list[str] = []
+    if pose_frac < 0.95:
+        missing = intervals(~has_pose, track.times_s, min_duration_s=params.min_interval_s)
+        if missing:
+            warnings.append(f"No person was found from {_format_intervals(missing)}; those moments are not measured.")
+
+    in_frame = params.min_visibility_in_frame
+    feet_seen = seen_mask(track, FEET, min_visibility=in_frame, params=params)
+    lower_seen = seen_mask(track, LOWER_BODY, min_visibility=in_frame, params=params)
+    feet_out = has_pose & ~(feet_seen.all(axis=1) & lower_seen.all(axis=1))
+    feet_out_frac = float(feet_out[has_pose].mean())
+    if feet_out_frac > params.max_feet_out_frac:
+        raise InputProblem(
+            "feet_out_of_frame",
+            f"The legs or feet are out of the frame (or hidden) in {100 * feet_out_frac:.0f}% of the video.",
+            "Step back or hold the phone further away so the whole body, feet included, stays in view.",
+        )
+    out_runs = intervals(feet_out, track.times_s, min_duration_s=params.min_interval_s)
+    if out_runs:
+        warnings.append(
+            f"Your feet or legs are out of the frame from {_format_intervals(out_runs)}; "
+            "those moments are not measured."
+        )
+
+    extra = np.zeros(n) if track.extra_people is None else np.asarray(track.extra_people)
+    extra_frac = float((extra > 0).mean())
+    if extra_frac > params.max_extra_person_frac:
+        raise InputProblem(
+            "several_people",
+            f"More than one person is in view for {100 * extra_frac:.0f}% of the video, "
+            "so the measurements could mix two people.",
+            "Film with only the person being assessed in view.",
+        )
+    if extra_frac > 0.02:
+        warnings.append(
+            f"A second person is in view in {100 * extra_frac:.0f}% of the video; "
+            "check on the video that the skeleton stays on the right person."
+        )
+
+    low_vis = {}
+    for name in MEASURED:
+        seen = seen_mask(track, (name,), min_visibility=params.min_visibility, params=params)[:, 0]
+        frac = float(1.0 - seen[has_pose].mean())
+        if frac > 0.1:
+            low_vis[name] = frac
+    if low_vis:
+        worst = sorted(low_vis, key=low_vis.get, reverse=True)[:3]
+        described = ", ".join(f"{n.replace('_', ' ')} ({100 * low_vis[n]:.0f}%)" for n in worst)
+        warnings.append(
+            f"Some joints are hard to see in part of the video: {described}. "
+            "Values that depend on them are less certain; a straight front or back view "
+            "with nothing in front of the legs helps."
+        )
+    return QualityReport(
+        frames_with_pose=pose_frac,
+        feet_out_of_frame_frac=feet_out_frac,
+        extra_person_frac=extra_frac,
+        low_visibility=low_vis,
+        warnings=tuple(warnings),
+    )
