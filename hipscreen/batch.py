@@ -1,0 +1,117 @@
+"""Batch analysis: many videos (a squad, a clinic's day), one JSON each, one ranked table."""
+
+from __future__ import annotations
+
+import csv
+import glob
+import io
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vision.errors import InputProblem
+
+from hipscreen.pipeline import AnalysisOptions
+
+VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".3gp"}
+TABLE_ANGLES = ("pelvic_drop_deg", "trunk_lean_deg", "knee_fppa_deg", "hip_adduction_deg")
+SEVERITY_RANK = {"marked": 2, "caution": 1, "info": 0}
+
+
+def collect_videos(inputs: list[str]) -> list[Path]:
+    """Video files named directly, found in folders (not recursively) or matched by globs."""
+    found: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            candidates = sorted(p for p in path.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES)
+        elif path.is_file():
+            candidates = [path]
+        else:
+            candidates = sorted(Path(p) for p in glob.glob(item) if Path(p).suffix.lower() in VIDEO_SUFFIXES)
+        for candidate in candidates:
+            if candidate not in found:
+                found.append(candidate)
+    return found
+
+
+def _analyse_one(path: Path, out_dir: Path, options: AnalysisOptions) -> tuple[Path, dict | None, str | None]:
+    """Worker: analyse one video, write its JSON; returns (path, result, problem message)."""
+    from hipscreen.pipeline import analyze
+    from hipscreen.result import to_json
+
+    try:
+        analysis = analyze(path, options=options)
+    except InputProblem as problem:
+        return path, None, str(problem)
+    (out_dir / f"{path.stem}.json").write_text(to_json(analysis.result), encoding="utf-8")
+    return path, analysis.result, None
+
+
+@dataclass
+class BatchOutcome:
+    """Results by video, and the videos that could not be analysed with the reason."""
+
+    results: list[tuple[Path, dict]] = field(default_factory=list)
+    failures: list[tuple[Path, str]] = field(default_factory=list)
+
+    def rows(self) -> list[dict]:
+        """One row per video and side, ranked: most marked flags first, then most flags."""
+        rows = []
+        for path, result in self.results:
+            for side in ("left", "right"):
+                stats = result["sides"].get(side) or {}
+                flags = [f for f in result["flags"] if f["side"] in (side, "both")]
+                row = {
+                    "video": path.name,
+                    "task": result["task"] or "",
+                    "side": side,
+                    "events": stats.get("events", 0),
+                    "flags": " ".join(sorted({f["code"] for f in flags})),
+                    "worst": max((SEVERITY_RANK.get(f["severity"], 0) for f in flags), default=-1),
+                    "n_flags": len(flags),
+                }
+                for key in TABLE_ANGLES:
+                    row[key] = (stats.get(key) or {}).get("mean")
+                if row["events"]:
+                    rows.append(row)
+        rows.sort(key=lambda r: (-r["worst"], -r["n_flags"], r["video"], r["side"]))
+        return rows
+
+    def write_csv(self, path: Path) -> None:
+        rows = self.rows()
+        fields = ["video", "task", "side", "events", *TABLE_ANGLES, "flags"]
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+
+    def table_text(self) -> str:
+        """The ranked table for the terminal."""
+        out = io.StringIO()
+        header = f"{'video':28s} {'side':5s} {'n':>3s} {'pelvic':>7s} {'trunk':>7s} {'FPPA':>7s} {'hip add':>7s}  flags"
+        print(header, file=out)
+        for row in self.rows():
+            values = " ".join("     --" if row[k] is None else f"{row[k]:+7.1f}" for k in TABLE_ANGLES)
+            print(f"{row['video'][:28]:28s} {row['side']:5s} {row['events']:3d} {values}  {row['flags']}", file=out)
+        for path, message in self.failures:
+            print(f"{path.name[:28]:28s} not analysed: {message}", file=out)
+        return out.getvalue()
+
+
+def run_batch(videos: list[Path], out_dir: Path, *, options: AnalysisOptions, workers: int = 1) -> BatchOutcome:
+    """Analyse ``videos`` over ``workers`` processes; writes one JSON each and ``summary.csv``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outcome = BatchOutcome()
+    if workers <= 1:
+        finished = [_analyse_one(v, out_dir, options) for v in videos]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            finished = list(pool.map(_analyse_one, videos, [out_dir] * len(videos), [options] * len(videos)))
+    for path, result, problem in finished:
+        if problem is None:
+            outcome.results.append((path, result))
+        else:
+            outcome.failures.append((path, problem))
+    outcome.write_csv(out_dir / "summary.csv")
+    return outcome

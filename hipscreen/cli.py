@@ -1,0 +1,214 @@
+"""The ``hipscreen`` command line (docs/OUTPUT.md).
+
+Exit codes: 0 success; 2 bad input or bad option, with one line on stderr saying what is
+wrong and what to do; 1 an unexpected internal error (one line; set HIPSCREEN_DEBUG=1
+for the traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from vision.errors import InputProblem
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Frontal-plane movement assessment (pelvic drop, trunk lean, knee valgus, hip adduction) from phone video.",
+)
+
+
+class Task(str, Enum):
+    auto = "auto"
+    step_down = "step_down"
+    single_leg_squat = "single_leg_squat"
+    single_leg_stance = "single_leg_stance"
+    gait = "gait"
+
+
+class Side(str, Enum):
+    auto = "auto"
+    left = "left"
+    right = "right"
+
+
+class View(str, Enum):
+    auto = "auto"
+    front = "front"
+    back = "back"
+
+
+class Model(str, Enum):
+    lite = "lite"
+    full = "full"
+    heavy = "heavy"
+
+
+class ProgressBar:
+    """A progress bar on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self._bar = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=100, desc=label, unit="%", file=sys.stderr, leave=False, bar_format="{desc} {bar} {percentage:3.0f}%")
+
+    def __call__(self, fraction: float) -> None:
+        if self._bar is not None:
+            self._bar.n = int(round(100 * min(max(fraction, 0.0), 1.0)))
+            self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _fail(message: str, code: int) -> None:
+    print(f"hipscreen: {message}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def summary_text(result: dict) -> str:
+    """A short human-readable summary of a result for the terminal."""
+    from hipscreen.report_text import summary_lines
+
+    return "\n".join(summary_lines(result)) + "\n"
+
+
+@app.command()
+def analyze(
+    video: Path = typer.Argument(..., help="The video file to analyse."),
+    task: Task = typer.Option(Task.auto, help="What the person does; auto detects it."),
+    side: Side = typer.Option(Side.auto, help="Stance limb of a single-leg task; auto detects it."),
+    view: View = typer.Option(View.auto, help="Filmed from the front or from behind; auto detects it."),
+    model: Model = typer.Option(Model.full, help="Pose model: lite (fast), full, heavy (slow)."),
+    model_path: Optional[Path] = typer.Option(None, help="An explicit pose model file (.task)."),
+    out: Optional[Path] = typer.Option(None, help="Folder for <video>.json and <video>.csv."),
+    json_path: Optional[str] = typer.Option(None, "--json", help="Write the JSON result here ('-' for stdout)."),
+    overlay: Optional[Path] = typer.Option(None, help="Write an MP4 with the skeleton and angles drawn."),
+    csv_path: Optional[Path] = typer.Option(None, "--csv", help="Write the per-frame time series as CSV."),
+    config: Optional[Path] = typer.Option(None, help="A TOML file of flag thresholds (a clinic's own)."),
+    correction: bool = typer.Option(True, "--correction/--no-correction", help="Estimate joint centres from the landmarks (default) or use raw landmarks."),
+) -> None:
+    """Analyse one video and write the result."""
+    from hipscreen.csv_export import write_csv
+    from hipscreen.pipeline import AnalysisOptions, analyze as run_analysis
+    from hipscreen.result import to_json
+
+    options = AnalysisOptions(
+        task=task.value,
+        side=side.value,
+        view=view.value,
+        model=model.value,
+        model_path=str(model_path) if model_path else None,
+        config_path=str(config) if config else None,
+        correction=correction,
+    )
+    bar = ProgressBar("Analysing")
+    try:
+        analysis = run_analysis(video, options=options, progress=bar)
+    finally:
+        bar.close()
+
+    text = to_json(analysis.result)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{video.stem}.json").write_text(text, encoding="utf-8")
+        write_csv(analysis, out / f"{video.stem}.csv")
+    if json_path == "-":
+        sys.stdout.write(text)
+    elif json_path:
+        Path(json_path).write_text(text, encoding="utf-8")
+    if csv_path is not None:
+        write_csv(analysis, csv_path)
+    if overlay is not None:
+        from hipscreen.overlay import write_overlay
+
+        bar = ProgressBar("Drawing overlay")
+        try:
+            write_overlay(video, analysis, overlay, progress=bar)
+        finally:
+            bar.close()
+    if json_path != "-":
+        sys.stdout.write(summary_text(analysis.result))
+
+
+@app.command()
+def batch(
+    inputs: list[str] = typer.Argument(..., help="Video files, folders or glob patterns."),
+    out: Path = typer.Option(..., help="Folder for one JSON per video and summary.csv."),
+    workers: int = typer.Option(1, min=1, help="Videos analysed at the same time."),
+    task: Task = typer.Option(Task.auto),
+    side: Side = typer.Option(Side.auto),
+    view: View = typer.Option(View.auto),
+    model: Model = typer.Option(Model.full),
+    config: Optional[Path] = typer.Option(None, help="A TOML file of flag thresholds."),
+) -> None:
+    """Analyse many videos (a squad, a clinic's day) and rank them."""
+    from hipscreen.batch import collect_videos, run_batch
+
+    videos = collect_videos(inputs)
+    if not videos:
+        _fail("no video files found in " + ", ".join(inputs) + ".", 2)
+    from hipscreen.pipeline import AnalysisOptions
+
+    options = AnalysisOptions(task=task.value, side=side.value, view=view.value, model=model.value,
+                              config_path=str(config) if config else None)
+    outcome = run_batch(videos, out, options=options, workers=workers)
+    for path, message in outcome.failures:
+        print(f"hipscreen: {path.name}: {message}", file=sys.stderr)
+    sys.stdout.write(outcome.table_text())
+    if outcome.failures:
+        raise typer.Exit(2)
+
+
+@app.command()
+def dashboard(port: int = typer.Option(8501, help="Port of the local dashboard.")) -> None:
+    """Open the dashboard in the browser (Streamlit)."""
+    import subprocess
+
+    app_path = Path(__file__).resolve().parents[1] / "app.py"
+    if not app_path.is_file():
+        _fail(f"the dashboard app.py was not found next to the package ({app_path}).", 2)
+    raise typer.Exit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(app_path), "--server.port", str(port)]))
+
+
+def main() -> None:
+    """Console-script entry point: no traceback reaches the user."""
+    try:
+        code = app(standalone_mode=False)
+    except InputProblem as problem:
+        print(f"hipscreen: {problem}", file=sys.stderr)
+        sys.exit(2)
+    except typer.Exit as exit_:
+        sys.exit(exit_.exit_code)
+    except typer.Abort:
+        print("hipscreen: aborted.", file=sys.stderr)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        print("hipscreen: interrupted.", file=sys.stderr)
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the last line of defence of a command-line tool
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(error.exit_code)
+        if os.environ.get("HIPSCREEN_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"hipscreen: internal error ({type(error).__name__}: {error}). "
+            "Please report it with the video's details; set HIPSCREEN_DEBUG=1 to see the traceback.",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,251 @@
+"""The analysis pipeline: video -> landmarks -> angles -> events -> flags -> result.
+
+Two stages, so that a user interface can cache the expensive one:
+
+- :func:`estimate_landmarks` runs the pose model over the video (seconds to minutes);
+- :func:`assess` does everything after the landmarks (milliseconds): quality checks,
+  cleaning, view, camera roll, joint centres, angles, task, events, summaries, flags,
+  scores and the JSON result.
+
+:func:`analyze` is both in a row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from metrics import angles as angle_engine
+from metrics.cleaning import clean_track
+from metrics.flags import evaluate_flags, load_thresholds
+from metrics.quality import assess_quality
+from metrics.scores import lateral_step_down_scores
+from metrics.summary import summarise
+from metrics.swap import fix_left_right_swaps
+from metrics.tasks import detect_task, find_events
+from metrics.view import detect_view, estimate_camera_roll
+from vision.decode import probe_video
+from vision.errors import InputProblem
+from vision.pose import estimate_pose
+from vision.track import LandmarkTrack, VideoInfo
+
+from hipscreen.result import build_result
+
+TASKS = ("step_down", "single_leg_squat", "single_leg_stance", "gait")
+ROLL_WARNING_DEG = 3.0
+
+Progress = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """What the user chose; ``"auto"`` lets the tool decide.
+
+    Attributes
+    ----------
+    task : str
+        ``"auto"`` or one of ``step_down``, ``single_leg_squat``, ``single_leg_stance``, ``gait``.
+    side : str
+        Stance limb of single-leg tasks: ``"auto"``, ``"left"`` or ``"right"``.
+    view : str
+        ``"auto"``, ``"front"`` or ``"back"``.
+    model : str
+        Pose model variant: ``"lite"``, ``"full"`` or ``"heavy"``.
+    model_path : str, optional
+        An explicit pose model file.
+    config_path : str, optional
+        A clinic's TOML file of thresholds, merged over the defaults.
+    correction : bool
+        Estimate joint centres from the landmarks (on by default); off gives raw landmarks.
+    """
+
+    task: str = "auto"
+    side: str = "auto"
+    view: str = "auto"
+    model: str = "full"
+    model_path: str | None = None
+    config_path: str | None = None
+    correction: bool = True
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.task not in ("auto",) + TASKS:
+            problems.append(f"task must be auto or one of {', '.join(TASKS)}, got {self.task!r}")
+        if self.side not in ("auto", "left", "right"):
+            problems.append(f"side must be auto, left or right, got {self.side!r}")
+        if self.view not in ("auto", "front", "back"):
+            problems.append(f"view must be auto, front or back, got {self.view!r}")
+        if self.model not in ("lite", "full", "heavy"):
+            problems.append(f"model must be lite, full or heavy, got {self.model!r}")
+        if problems:
+            raise InputProblem("bad_option", "Invalid option: " + "; ".join(problems) + ".")
+
+
+@dataclass(frozen=True)
+class Landmarks:
+    """The output of the expensive stage: what the video is and where the body was."""
+
+    video: VideoInfo
+    track: LandmarkTrack
+
+
+@dataclass
+class Analysis:
+    """Everything one analysis produced.
+
+    Attributes
+    ----------
+    result : dict
+        The JSON result of docs/OUTPUT.md.
+    series : dict of str to ndarray
+        Per-frame columns: ``time_s`` and each angle for both limbs where it applies
+        (``pelvic_drop_left_stance_deg``, ..., ``knee_fppa_right_deg``, ...).
+    track : LandmarkTrack
+        The points the angles were computed from (cleaned, sides fixed, joint centres).
+    raw_track : LandmarkTrack
+        MediaPipe's landmarks as they came out of the model.
+    video : VideoInfo
+    events : list
+        :class:`metrics.events.base.Event` objects behind ``result["events"]``.
+    """
+
+    result: dict
+    series: dict[str, np.ndarray]
+    track: LandmarkTrack
+    raw_track: LandmarkTrack
+    video: VideoInfo
+    events: list = field(default_factory=list)
+
+
+def estimate_landmarks(
+    video_path: str | Path, *, options: AnalysisOptions = AnalysisOptions(), progress: Progress | None = None
+) -> Landmarks:
+    """Probe the video and run the pose model over it (the expensive stage)."""
+    video = probe_video(video_path)
+    track = estimate_pose(video_path, variant=options.model, model_path=options.model_path, progress=progress)
+    return Landmarks(video=video, track=track)
+
+
+def angle_columns(series: angle_engine.AngleSeries) -> dict[str, np.ndarray]:
+    """The per-frame angle columns of the CSV and the plots."""
+    cols = {"time_s": np.asarray(series.times_s, dtype=float)}
+    for side in ("left", "right"):
+        cols[f"pelvic_drop_{side}_stance_deg"] = series.get("pelvic_drop_deg", side)
+        cols[f"trunk_lean_{side}_stance_deg"] = series.get("trunk_lean_deg", side)
+    for side in ("left", "right"):
+        cols[f"knee_fppa_{side}_deg"] = series.get("knee_fppa_deg", side)
+        cols[f"hip_adduction_{side}_deg"] = series.get("hip_adduction_deg", side)
+    return cols
+
+
+def assess(
+    landmarks: Landmarks,
+    *,
+    options: AnalysisOptions = AnalysisOptions(),
+    thresholds=None,
+) -> Analysis:
+    """Everything after the pose model: from landmarks to the JSON result.
+
+    Raises
+    ------
+    InputProblem
+        When the landmarks cannot give a trustworthy measurement (no person, feet out of
+        frame for most of the video, several people, a side view, ...).
+    """
+    video, raw = landmarks.video, landmarks.track
+    if thresholds is None:
+        thresholds = load_thresholds(options.config_path)
+    quality = assess_quality(raw)
+    warnings = list(quality.warnings)
+
+    cleaned = clean_track(raw)
+    warnings.extend(cleaned.warnings)
+    track, n_swapped = fix_left_right_swaps(cleaned.track)
+    if n_swapped:
+        warnings.append(f"Left and right were mixed up by the pose model in {n_swapped} frames and were put right.")
+
+    view_estimate = detect_view(track)
+    if view_estimate.view == "side" and options.view == "auto":
+        raise InputProblem(
+            "side_view",
+            "The video shows the person from the side.",
+            "These measurements need a front or back view: film facing the person (or from "
+            "directly behind), phone at hip height, 2-3 m away.",
+        )
+    view = view_estimate.view if options.view == "auto" else options.view
+    if options.view != "auto" and view_estimate.view not in (options.view,):
+        warnings.append(
+            f"You chose the {options.view} view; the video looks like a {view_estimate.view} view "
+            f"({view_estimate.reason})."
+        )
+
+    roll = estimate_camera_roll(track)
+    roll_deg = roll.roll_deg
+    if roll_deg is None:
+        warnings.append(f"Camera tilt could not be checked ({roll.reason}); hold the phone level.")
+    elif abs(roll_deg) > ROLL_WARNING_DEG:
+        warnings.append(
+            f"The phone was tilted by about {abs(roll_deg):.1f} degrees; pelvic drop and trunk lean "
+            "include this tilt. Hold the phone level (use a stand or lean it on something flat)."
+        )
+
+    measured = track
+    if options.correction:
+        from metrics.joint_centres import estimate_joint_centres
+
+        measured = estimate_joint_centres(track)
+
+    series = angle_engine.compute_angle_series(measured)
+    detection = detect_task(measured, series, task=options.task, side=options.side)
+    if detection.reason and not detection.confident:
+        warnings.append(detection.reason)
+    events = find_events(detection, measured, series) if detection.task else []
+    if detection.task is None:
+        warnings.append(detection.reason or "No single-leg task was found in the video.")
+
+    summary = summarise(events, series)
+    warnings.extend(summary.warnings)
+    flags = evaluate_flags(summary, events, thresholds=thresholds, task=detection.task)
+    scores = {}
+    if detection.task == "step_down":
+        scores["lateral_step_down"] = lateral_step_down_scores(measured, events, series, thresholds=thresholds)
+
+    result = build_result(
+        video=video,
+        pose_model=raw.pose_model or f"pose_landmarker_{options.model}",
+        task=detection.task,
+        task_detected=options.task == "auto" and detection.task is not None,
+        view=view,
+        camera_roll_deg=roll_deg,
+        quality={**quality.to_dict(), "warnings": warnings},
+        events=summary.events_dict(),
+        sides=summary.sides_dict(),
+        asymmetry=summary.asymmetry_dict(),
+        scores={k: v.to_dict() if hasattr(v, "to_dict") else v for k, v in scores.items()},
+        flags=[f.to_dict() for f in flags],
+        details={
+            "task_confident": detection.confident,
+            "stance_side": detection.stance_side,
+            "view_confidence": view_estimate.confidence,
+            "joint_centre_correction": options.correction,
+            "swapped_frames": n_swapped,
+        },
+    )
+    return Analysis(
+        result=result,
+        series=angle_columns(series),
+        track=measured,
+        raw_track=raw,
+        video=video,
+        events=list(events),
+    )
+
+
+def analyze(
+    video_path: str | Path, *, options: AnalysisOptions = AnalysisOptions(), progress: Progress | None = None
+) -> Analysis:
+    """Run the whole analysis of one video."""
+    return assess(estimate_landmarks(video_path, options=options, progress=progress), options=options)

@@ -1,0 +1,50 @@
+"""Short plain-text summaries of a result, for the terminal and for batch tables."""
+
+from __future__ import annotations
+
+ANGLE_LABELS = {
+    "pelvic_drop_deg": "pelvic drop",
+    "trunk_lean_deg": "trunk lean",
+    "knee_fppa_deg": "knee FPPA",
+    "hip_adduction_deg": "hip adduction",
+}
+TASK_LABELS = {
+    "step_down": "step-down",
+    "single_leg_squat": "single-leg squat",
+    "single_leg_stance": "single-leg stance",
+    "gait": "walking",
+    None: "no single-leg task found",
+}
+
+
+def _fmt(value) -> str:
+    return "--" if value is None else f"{value:+.1f}"
+
+
+def summary_lines(result: dict) -> list[str]:
+    """The headline of a result: task, view, per-side means, flags, warnings."""
+    video = result["video"]
+    lines = [
+        f"{video['path']}: {TASK_LABELS.get(result['task'], result['task'])}, "
+        f"{result['view']} view, {len(result['events'])} events, "
+        f"{video['duration_s']:.1f} s at {video['fps']:.2f} fps",
+    ]
+    for side in ("left", "right"):
+        stats = result["sides"].get(side)
+        if not stats or not stats.get("events"):
+            continue
+        parts = []
+        for key, label in ANGLE_LABELS.items():
+            mean = (stats.get(key) or {}).get("mean")
+            parts.append(f"{label} {_fmt(mean)}")
+        lines.append(f"  {side} stance ({stats['events']} events, mean at peak, deg): " + ", ".join(parts))
+    for flag in result["flags"]:
+        value = flag.get("value_deg", flag.get("value"))
+        threshold = flag.get("threshold_deg", flag.get("threshold"))
+        lines.append(f"  FLAG {flag['severity']}: {flag['code']} ({flag['side']}) {value} vs {threshold}")
+    for name, per_side in (result.get("scores") or {}).items():
+        for side, score in per_side.items():
+            lines.append(f"  {name.replace('_', ' ')} score, {side}: {score['total']} ({score['band']})")
+    for warning in result["quality"]["warnings"]:
+        lines.append(f"  note: {warning}")
+    return lines
