@@ -1,0 +1,100 @@
+"""Quality checks on synthetic tracks whose framing problems are known by construction."""
+
+import numpy as np
+import pytest
+
+from metrics.quality import assess_quality, intervals
+from vision.errors import InputProblem
+from vision.landmarks import LANDMARK_NAMES, Landmark
+from vision.track import LandmarkTrack
+
+W, H = 720, 1280
+
+
+def standing_track(n=90, fps=30.0, extra_people=None):
+    """A person standing in the middle of a 720x1280 frame, all landmarks well seen."""
+    t = np.arange(n) / fps
+    xy = np.zeros((n, len(LANDMARK_NAMES), 2))
+    xy[:, :, 0] = W / 2
+    xy[:, :, 1] = np.linspace(200, 1100, len(LANDMARK_NAMES))  # inside the frame
+    vis = np.full((n, len(LANDMARK_NAMES)), 0.95)
+    return LandmarkTrack(times_s=t, xy_px=xy, visibility=vis, width=W, height=H,
+                         extra_people=None if extra_people is None else np.asarray(extra_people))
+
+
+def with_feet_below_frame(track, frames):
+    xy = track.xy_px.copy()
+    for name in ("left_ankle", "right_ankle", "left_heel", "right_heel", "left_foot_index", "right_foot_index"):
+        xy[frames, Landmark[name.upper()], 1] = H + 100
+    return track.with_xy(xy)
+
+
+def test_clean_video_has_no_warnings():
+    report = assess_quality(standing_track())
+    assert report.frames_with_pose == 1.0
+    assert report.feet_out_of_frame_frac == 0.0
+    assert report.warnings == ()
+
+
+def test_feet_out_for_a_while_gives_a_timed_warning():
+    track = with_feet_below_frame(standing_track(), slice(30, 45))  # 1.0 s to 1.467 s
+    report = assess_quality(track)
+    assert report.feet_out_of_frame_frac == pytest.approx(15 / 90)
+    assert any("out of the frame from 1.0 s to 1.5 s" in w for w in report.warnings)
+
+
+def test_feet_out_most_of_the_time_is_refused():
+    track = with_feet_below_frame(standing_track(), slice(0, 60))
+    with pytest.raises(InputProblem) as info:
+        assess_quality(track)
+    assert info.value.code == "feet_out_of_frame"
+    assert "feet" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_no_pose_at_all_is_refused():
+    track = standing_track()
+    track = track.with_xy(np.full_like(track.xy_px, np.nan))
+    with pytest.raises(InputProblem) as info:
+        assess_quality(track)
+    assert info.value.code == "no_person"
+
+
+def test_too_short_is_refused():
+    with pytest.raises(InputProblem) as info:
+        assess_quality(standing_track(n=20))  # 0.63 s of pose
+    assert info.value.code == "too_short"
+
+
+@pytest.mark.parametrize(
+    "share, refused",
+    [pytest.param(0.5, True, id="second-person-half-the-time"), pytest.param(0.1, False, id="second-person-briefly")],
+)
+def test_second_person(share, refused):
+    extra = np.zeros(90, int)
+    extra[: int(90 * share)] = 1
+    track = standing_track(extra_people=extra)
+    if refused:
+        with pytest.raises(InputProblem) as info:
+            assess_quality(track)
+        assert info.value.code == "several_people"
+    else:
+        report = assess_quality(track)
+        assert report.extra_person_frac == pytest.approx(share)
+        assert any("second person" in w for w in report.warnings)
+
+
+def test_hidden_but_in_frame_is_a_warning_not_a_refusal():
+    track = standing_track()
+    vis = track.visibility.copy()
+    vis[:, Landmark.RIGHT_KNEE] = 0.3  # behind the other leg, still in the picture
+    track = LandmarkTrack(times_s=track.times_s, xy_px=track.xy_px, visibility=vis, width=W, height=H)
+    report = assess_quality(track)
+    assert report.low_visibility == {"right_knee": 1.0}
+    assert any("right knee" in w for w in report.warnings)
+
+
+def test_intervals_are_runs_of_true():
+    t = np.arange(10) * 0.1
+    mask = np.array([0, 1, 1, 0, 0, 1, 1, 1, 1, 0], bool)
+    assert intervals(mask, t) == [(0.1, 0.2), (0.5, 0.8)]
+    assert intervals(mask, t, min_duration_s=0.25) == [(0.5, 0.8)]
