@@ -1,0 +1,108 @@
+"""Plain-words text shown to the people who film and read a hipscreen analysis.
+
+How to film each task, the names of the tasks and angles in everyday words and in
+clinical words, and the one-line reminder that the tool measures movement and does
+not diagnose (``docs/MEASURES.md`` section 4). The dashboard and the PDF report take
+their wording from here so that both say the same thing.
+"""
+
+from __future__ import annotations
+
+DISCLAIMER = (
+    "hipscreen measures movement; it does not diagnose. Seek care promptly for sudden "
+    "severe pain, inability to bear weight, or new numbness or weakness."
+)
+"""Shown on every patient-facing screen and in every report."""
+
+TASK_LABELS: dict[str, str] = {
+    "step_down": "Step-down",
+    "single_leg_squat": "Single-leg squat",
+    "single_leg_stance": "Single-leg stance",
+    "gait": "Walking",
+}
+
+ANGLE_KEYS: tuple[str, ...] = ("pelvic_drop_deg", "trunk_lean_deg", "knee_fppa_deg", "hip_adduction_deg")
+
+ANGLE_LABELS_CLINICIAN: dict[str, str] = {
+    "pelvic_drop_deg": "Pelvic drop",
+    "trunk_lean_deg": "Trunk lean",
+    "knee_fppa_deg": "Knee FPPA",
+    "hip_adduction_deg": "Hip adduction",
+}
+
+ANGLE_LABELS_PATIENT: dict[str, str] = {
+    "pelvic_drop_deg": "Hip dropping on the free-leg side",
+    "trunk_lean_deg": "Upper body leaning sideways",
+    "knee_fppa_deg": "Knee moving inwards",
+    "hip_adduction_deg": "Thigh moving inwards",
+}
+
+ANGLE_SIGNS: dict[str, str] = {
+    "pelvic_drop_deg": "+ = the pelvis drops on the free-leg side (Trendelenburg pattern)",
+    "trunk_lean_deg": "+ = towards the standing leg, - = away from it",
+    "knee_fppa_deg": "+ = knee inside the hip-ankle line (valgus), - = outside (varus)",
+    "hip_adduction_deg": "+ = knee towards the midline (adduction)",
+}
+
+GENERAL_STEPS: tuple[str, ...] = (
+    "Hold the phone at about hip height, 2 to 3 metres away, facing the person from the front or from behind.",
+    "The whole body must stay in the picture the whole time, head to feet, feet included.",
+    "Keep the phone still: lean it against something or use a stand. Keep it level, not tilted.",
+    "Portrait (upright) suits one person standing; landscape suits walking across more ground.",
+    "Film in good, even light, with the light behind the camera rather than behind the person.",
+    "Only one person in view. Wear clothes that show where the hips and knees are (shorts or leggings).",
+)
+
+TASK_STEPS: dict[str, tuple[str, ...]] = {
+    "step_down": (
+        "Stand on one leg on a step 15-20 cm high, hands on the waist.",
+        "Slowly bend the standing knee until the other heel lightly touches the floor, then straighten up.",
+        "Do 5 repetitions, then turn round (or swap legs) and do 5 on the other leg. One video per leg is fine.",
+    ),
+    "single_leg_squat": (
+        "Stand on one leg on flat ground, hands on the waist.",
+        "Bend the standing knee as far as is comfortable, then straighten up.",
+        "Do 5 repetitions on each leg.",
+    ),
+    "single_leg_stance": (
+        "Stand on one leg and lift the other foot a little off the floor, hands on the waist.",
+        "Hold for about 10 seconds, then put the foot down.",
+        "Do it on each leg. Keep filming until both feet are back on the floor.",
+    ),
+    "gait": (
+        "Walk at your usual pace straight towards the camera, or away from it.",
+        "At least 6 steps in view, or 20 seconds on a treadmill filmed from the front or behind.",
+    ),
+}
+
+FLAG_LABELS_CLINICIAN: dict[str, str] = {
+    "contralateral_pelvic_drop": "Contralateral pelvic drop",
+    "ipsilateral_trunk_lean": "Ipsilateral trunk lean",
+    "contralateral_trunk_lean": "Contralateral trunk lean",
+    "dynamic_knee_valgus": "Dynamic knee valgus",
+    "hip_adduction": "Hip adduction",
+    "side_asymmetry": "Side-to-side asymmetry",
+    "unsteady_stance": "Unsteady single-leg stance",
+}
+
+FLAG_LABELS_PATIENT: dict[str, str] = {
+    "contralateral_pelvic_drop": "Hip dropping on the free-leg side",
+    "ipsilateral_trunk_lean": "Upper body leaning over the standing leg",
+    "contralateral_trunk_lean": "Upper body leaning away from the standing leg",
+    "dynamic_knee_valgus": "Knee moving inwards",
+    "hip_adduction": "Thigh moving inwards",
+    "side_asymmetry": "Difference between the left and right sides",
+    "unsteady_stance": "Balance on one leg",
+}
+
+SEVERITY_PATIENT: dict[str, str] = {
+    "marked": "clearly more than usual",
+    "caution": "a little more than usual",
+    "info": "for information",
+}
+
+
+def flag_label(code: str, *, audience: str = "clinician") -> str:
+    """The flag's name for the reader; unknown codes are spelled out from the code."""
+    table = FLAG_LABELS_PATIENT if audience == "patient" else FLAG_LABELS_CLINICIAN
+    return table.get(code, code.replace("_", " ").capitalize())

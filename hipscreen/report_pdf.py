@@ -1,0 +1,534 @@
+"""The PDF report of one analysis: one to two A4 pages a clinician can file or print.
+
+Page content: a header (patient code, date, video, task, view), key frames at the
+repetitions' peaks with the skeleton and the angles drawn, the per-side summary and
+asymmetry, the per-event table, the flags with their thresholds and sources, the
+lateral step-down score, the quality warnings, and the reminder that the tool measures
+movement and does not diagnose (on every page).
+
+Notes
+-----
+Key frames are read from the video at the event's peak time (presentation timestamps,
+seconds from the first frame) and drawn in pixels of the upright frame (x right, y down),
+scaled to the decoded frame's size. Left/right are the person's sides; the stance limb is
+drawn in orange, the other limb in blue.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from PIL import Image, ImageDraw, ImageFont
+
+from hipscreen.filming_guide import (
+    ANGLE_KEYS,
+    ANGLE_LABELS_CLINICIAN,
+    ANGLE_LABELS_PATIENT,
+    DISCLAIMER,
+    SEVERITY_PATIENT,
+    TASK_LABELS,
+    flag_label,
+)
+from vision.landmarks import SKELETON_EDGES
+
+AUDIENCES = ("clinician", "patient")
+MAX_EVENT_ROWS = 24
+SEVERITY_ORDER = {"marked": 0, "caution": 1, "info": 2}
+SEVERITY_RGB = {"marked": (190, 40, 40), "caution": (200, 120, 0), "info": (60, 110, 170)}
+STANCE_RGB = (255, 140, 0)
+OTHER_RGB = (40, 140, 255)
+MIDLINE_RGB = (235, 235, 235)
+
+# Where a flag's default threshold comes from (docs/MEASURES.md section 4), used when the
+# flag itself does not carry its source.
+DEFAULT_SOURCES = {
+    "contralateral_pelvic_drop": "No validated universal cut-off; 2D smallest detectable difference about 2.7 deg (Dingenen 2018); Bramah 2018",
+    "ipsilateral_trunk_lean": "Powers 2010; Piva 2006 step-down criterion",
+    "contralateral_trunk_lean": "Allison 2016 (gluteal tendinopathy)",
+    "dynamic_knee_valgus": "Herrington 2014 (controls 8.4 +/- 5.1, patellofemoral pain 16.8 +/- 5.4 deg); Munro 2012",
+    "hip_adduction": "Allison 2016",
+    "side_asymmetry": "Two-sided comparison",
+    "unsteady_stance": "Piva 2006 'unsteady' criterion",
+}
+
+SCORE_CRITERIA_LABELS = {
+    "arm_strategy": "Arm strategy (a hand leaves the waist)",
+    "trunk_lean": "Trunk leans",
+    "pelvis": "Pelvis loses horizontal",
+    "knee": "Knee medial to the second toe (+1) / foot border (+2)",
+    "unsteady": "Unsteady stance",
+}
+
+
+@dataclass(frozen=True)
+class ReportLayout:
+    """Sizes of the report, millimetres unless named otherwise."""
+
+    margin_mm: float = 12.0
+    key_frame_height_mm: float = 78.0
+    key_frame_max_side_px: int = 900
+    body_font_pt: float = 9.0
+    table_font_pt: float = 8.0
+    row_height_mm: float = 4.6
+
+
+# -- fonts ------------------------------------------------------------------------------
+def _font_path(name: str) -> Path:
+    return Path(str(resources.files("hipscreen") / "assets" / name))
+
+
+def _pil_font(size_px: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(_font_path("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")), size_px)
+
+
+# -- formatting ---------------------------------------------------------------------------
+def _deg(value: Any, *, signed: bool = False, digits: int = 1) -> str:
+    """``6.1°``; an unmeasured value (None/NaN) is shown as an en dash, never as 0."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{float(value):+.{digits}f}°" if signed else f"{float(value):.{digits}f}°"
+
+
+def _secs(value: Any) -> str:
+    return "–" if value is None else f"{float(value):.2f} s"
+
+
+def _task_label(result: dict) -> str:
+    task = result.get("task") or "unknown"
+    label = TASK_LABELS.get(task, task.replace("_", " "))
+    detected = result.get("task_detected")
+    if detected is True:
+        return f"{label} (recognised automatically)"
+    if detected is False:
+        return f"{label} (chosen by the user)"
+    return label
+
+
+# -- key frames -----------------------------------------------------------------------------
+def _read_frames_at(video_path: Path, times_s: list[float], *, max_side: int) -> dict[float, np.ndarray]:
+    """The upright RGB frame nearest each requested time (seconds from the first frame)."""
+    wanted = sorted(set(times_s))
+    if not wanted:
+        return {}
+    try:
+        from vision.decode import iter_frames  # the project's decoder, when present
+    except ImportError:
+        iter_frames = None
+    frames = iter_frames(video_path, max_side=max_side) if iter_frames else _pyav_frames(video_path, max_side)
+    best: dict[float, tuple[float, np.ndarray]] = {}
+    last_wanted = wanted[-1]
+    for frame in frames:
+        t = float(frame.time_s)
+        for w in wanted:
+            gap = abs(t - w)
+            if w not in best or gap < best[w][0]:
+                best[w] = (gap, frame.rgb)
+        if t > last_wanted + 0.5:
+            break
+    if hasattr(frames, "close"):
+        frames.close()
+    return {w: rgb for w, (_, rgb) in best.items()}
+
+
+@dataclass(frozen=True)
+class _Frame:
+    time_s: float
+    rgb: np.ndarray
+
+
+def _pyav_frames(video_path: Path, max_side: int):
+    """Upright RGB frames with times from the first frame (PyAV; rotation metadata applied)."""
+    import av
+
+    with av.open(str(video_path)) as container:
+        stream = container.streams.video[0]
+        t0 = None
+        for frame in container.decode(stream):
+            if frame.time is None:
+                continue
+            t0 = frame.time if t0 is None else t0
+            rgb = frame.to_ndarray(format="rgb24")
+            rotation = int(getattr(frame, "rotation", 0) or 0)
+            rgb = np.ascontiguousarray(np.rot90(rgb, k=(rotation // 90) % 4))
+            scale = max_side / max(rgb.shape[:2])
+            if scale < 1:
+                rgb = np.asarray(Image.fromarray(rgb).resize(
+                    (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale)), Image.Resampling.BILINEAR))
+            yield _Frame(time_s=float(frame.time - t0), rgb=rgb)
+
+
+def _draw_key_frame(rgb: np.ndarray, xy_px: np.ndarray | None, *, track_size: tuple[int, int],
+                    stance: str, lines: list[str], caption: str) -> Image.Image:
+    """The frame with the skeleton (stance limb orange, other blue) and the angle values.
+
+    ``xy_px`` (33, 2) is in pixels of the upright frame of size ``track_size`` (width,
+    height); it is scaled to the decoded frame.
+    """
+    image = Image.fromarray(rgb).convert("RGB")
+    draw = ImageDraw.Draw(image, "RGBA")
+    w, h = image.size
+    line_px = max(2, round(max(w, h) / 220))
+    if xy_px is not None:
+        from vision.landmarks import LANDMARK_NAMES
+
+        sx, sy = w / track_size[0], h / track_size[1]
+        pts = {name: (xy_px[i, 0] * sx, xy_px[i, 1] * sy) for i, name in enumerate(LANDMARK_NAMES)}
+        for a, b in SKELETON_EDGES:
+            pa, pb = pts.get(a), pts.get(b)
+            if pa is None or pb is None or not np.all(np.isfinite([*pa, *pb])):
+                continue
+            if a.startswith(stance) and b.startswith(stance):
+                colour = STANCE_RGB
+            elif a.startswith(("left", "right")) and a.split("_")[0] == b.split("_")[0]:
+                colour = OTHER_RGB
+            else:
+                colour = MIDLINE_RGB
+            draw.line([pa, pb], fill=colour + (255,), width=line_px)
+        for name, (x, y) in pts.items():
+            if np.isfinite(x) and np.isfinite(y) and name.endswith(("hip", "knee", "ankle", "shoulder")):
+                r = line_px * 1.4
+                draw.ellipse([x - r, y - r, x + r, y + r], fill=(255, 255, 255, 255))
+    font = _pil_font(max(14, round(max(w, h) / 24)))
+    small = _pil_font(max(12, round(max(w, h) / 32)))
+    pad = font.size // 3
+    text = "\n".join(lines)
+    box = draw.multiline_textbbox((0, 0), text, font=font, spacing=pad)
+    draw.rectangle([0, 0, box[2] + 2 * pad, box[3] + 2 * pad], fill=(0, 0, 0, 170))
+    draw.multiline_text((pad, pad), text, font=font, fill=(255, 255, 255, 255), spacing=pad)
+    cbox = draw.textbbox((0, 0), caption, font=small)
+    draw.rectangle([0, h - cbox[3] - 2 * pad, cbox[2] + 2 * pad, h], fill=(0, 0, 0, 170))
+    draw.text((pad, h - cbox[3] - pad), caption, font=small, fill=(255, 255, 255, 255))
+    return image
+
+
+def _key_events(result: dict) -> list[dict]:
+    """Per side, the repetition with the largest pelvic drop at its peak (left first)."""
+    chosen = []
+    for side in ("left", "right"):
+        events = [e for e in result.get("events", []) if e.get("side") == side]
+        if not events:
+            continue
+
+        def drop(e: dict) -> float:
+            v = (e.get("at_peak") or {}).get("pelvic_drop_deg")
+            return -math.inf if v is None else float(v)
+
+        chosen.append(max(events, key=drop))
+    return chosen
+
+
+def key_frames(analysis_or_result: Any, *, video_path: str | Path | None,
+               layout: ReportLayout = ReportLayout(), audience: str = "clinician") -> list[Image.Image]:
+    """The drawn key frames of the report (one per side), empty without a readable video."""
+    result = _result_of(analysis_or_result)
+    track = getattr(analysis_or_result, "track", None)
+    if video_path is None or not Path(video_path).is_file():
+        return []
+    events = _key_events(result)
+    frames = _read_frames_at(Path(video_path), [float(e["peak_s"]) for e in events],
+                             max_side=layout.key_frame_max_side_px)
+    labels = ANGLE_LABELS_PATIENT if audience == "patient" else ANGLE_LABELS_CLINICIAN
+    images = []
+    for e in events:
+        rgb = frames.get(float(e["peak_s"]))
+        if rgb is None:
+            continue
+        xy = None
+        size = (int(result.get("video", {}).get("width") or rgb.shape[1]),
+                int(result.get("video", {}).get("height") or rgb.shape[0]))
+        if track is not None and len(track):
+            i = int(np.argmin(np.abs(np.asarray(track.times_s) - float(e["peak_s"]))))
+            xy = np.asarray(track.xy_px[i])
+            size = (int(track.width), int(track.height))
+        at_peak = e.get("at_peak") or {}
+        lines = [f"{labels[k]}: {_deg(at_peak.get(k), signed=(k == 'trunk_lean_deg'))}" for k in ANGLE_KEYS]
+        caption = f"{e['side'].capitalize()} leg standing · repetition {int(e['index']) + 1} · {float(e['peak_s']):.2f} s"
+        images.append(_draw_key_frame(rgb, xy, track_size=size, stance=e["side"], lines=lines, caption=caption))
+    return images
+
+
+def _result_of(analysis_or_result: Any) -> dict:
+    result = getattr(analysis_or_result, "result", analysis_or_result)
+    if not isinstance(result, dict):
+        raise TypeError(f"expected an Analysis or its result dict, got {type(analysis_or_result).__name__}")
+    return result
+
+
+# -- the document -------------------------------------------------------------------------------
+class _Report(FPDF):
+    def __init__(self, layout: ReportLayout) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.layout = layout
+        self.add_font("DejaVu", "", str(_font_path("DejaVuSans.ttf")))
+        self.add_font("DejaVu", "B", str(_font_path("DejaVuSans-Bold.ttf")))
+        self.set_margins(layout.margin_mm, layout.margin_mm, layout.margin_mm)
+        self.set_auto_page_break(auto=True, margin=layout.margin_mm + 8)
+        self.set_title("hipscreen movement report")
+        self.set_creator("hipscreen")
+        self.set_image_filter("DCTDecode")  # key frames as JPEG: a small file
+
+    def footer(self) -> None:
+        self.set_y(-self.layout.margin_mm - 5)
+        self.set_font("DejaVu", "", 7.5)
+        self.set_text_color(90, 90, 90)
+        self.multi_cell(0, 3.6, f"{DISCLAIMER}   Page {self.page_no()}/{{nb}}", align="C")
+        self.set_text_color(0, 0, 0)
+
+    def heading(self, text: str) -> None:
+        if self.get_y() > self.h - 40:
+            self.add_page()
+        self.ln(2.5)
+        self.set_font("DejaVu", "B", 11)
+        self.set_text_color(20, 60, 110)
+        self.cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(20, 60, 110)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(1.2)
+        self.set_text_color(0, 0, 0)
+        self.set_font("DejaVu", "", self.layout.body_font_pt)
+
+    def paragraph(self, text: str, *, size: float | None = None, rgb=(0, 0, 0)) -> None:
+        self.set_font("DejaVu", "", size or self.layout.body_font_pt)
+        self.set_text_color(*rgb)
+        self.multi_cell(0, 4.4, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(0, 0, 0)
+
+    def grid(self, rows: list[list[str]], widths: list[float], *, aligns: str | None = None) -> None:
+        """A small table: first row is the header."""
+        lay = self.layout
+        self.set_font("DejaVu", "", lay.table_font_pt)
+        with self.table(col_widths=widths, width=sum(widths), align="LEFT",
+                        line_height=lay.row_height_mm, text_align=aligns or "LEFT",
+                        headings_style=_heading_style(), first_row_as_headings=True,
+                        borders_layout="HORIZONTAL_LINES", padding=0.6) as table:
+            for row in rows:
+                table.row(row)
+
+
+def _heading_style():
+    from fpdf.fonts import FontFace
+
+    return FontFace(emphasis="BOLD", fill_color=(230, 236, 244))
+
+
+def build_report(
+    analysis_or_result: Any,
+    *,
+    video_path: str | Path | None = None,
+    patient: str | None = None,
+    audience: str = "clinician",
+    report_date: date | None = None,
+    layout: ReportLayout = ReportLayout(),
+) -> bytes:
+    """Render the report of one analysis as PDF bytes.
+
+    Parameters
+    ----------
+    analysis_or_result
+        A ``hipscreen.pipeline.Analysis`` (its landmarks give the skeleton on the key
+        frames) or just its ``result`` dict (key frames then show the angles only).
+    video_path
+        The analysed video, for the key frames; without it the report has none.
+    patient
+        The clinic's patient code, printed in the header if given.
+    audience
+        ``"clinician"`` (all numbers, clinical words) or ``"patient"`` (plain words).
+    report_date
+        Date printed in the header; default today.
+
+    Returns
+    -------
+    bytes
+        A PDF of one or two A4 pages.
+    """
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {AUDIENCES}, got {audience!r}")
+    result = _result_of(analysis_or_result)
+    labels = ANGLE_LABELS_PATIENT if audience == "patient" else ANGLE_LABELS_CLINICIAN
+    pdf = _Report(layout)
+    pdf.alias_nb_pages()
+    pdf.add_page()
+
+    _header(pdf, result, patient=patient, report_date=report_date or date.today())
+    images = key_frames(analysis_or_result, video_path=video_path, layout=layout, audience=audience)
+    if images:
+        _key_frame_row(pdf, images, skeleton=getattr(analysis_or_result, "track", None) is not None)
+    _sides(pdf, result, labels)
+    _flags(pdf, result, audience)
+    _score(pdf, result)
+    _events(pdf, result, labels)
+    _quality(pdf, result)
+    return bytes(pdf.output())
+
+
+def _header(pdf: _Report, result: dict, *, patient: str | None, report_date: date) -> None:
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.set_text_color(20, 60, 110)
+    pdf.cell(0, 8, "hipscreen · movement report", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(0, 0, 0)
+    video = result.get("video") or {}
+    tool = result.get("tool") or {}
+    pairs = [
+        ("Patient", patient or "not given"),
+        ("Date", report_date.isoformat()),
+        ("Video", Path(str(video.get("path") or "")).name or "–"),
+        ("Task", _task_label(result)),
+        ("Filmed from", {"front": "the front", "back": "behind"}.get(result.get("view"), str(result.get("view")))),
+        ("Video length", f"{_secs(video.get('duration_s'))}, {video.get('fps', '–')} frames/s"),
+        ("Tool", f"{tool.get('name', 'hipscreen')} {tool.get('version', '')}, {tool.get('pose_model', '')}"),
+    ]
+    pdf.set_font("DejaVu", "", 9)
+    col = (pdf.w - 2 * pdf.l_margin) / 2
+    for i, (k, v) in enumerate(pairs):
+        pdf.set_font("DejaVu", "B", 9)
+        pdf.cell(24, 4.8, k)
+        pdf.set_font("DejaVu", "", 9)
+        last = i % 2 == 1 or i == len(pairs) - 1
+        pdf.cell(col - 24, 4.8, v, new_x=XPos.LMARGIN if last else XPos.RIGHT,
+                 new_y=YPos.NEXT if last else YPos.TOP)
+
+
+def _key_frame_row(pdf: _Report, images: list[Image.Image], *, skeleton: bool) -> None:
+    pdf.heading("Key frames at the deepest point (the repetition with the largest pelvic drop, per side)")
+    gap = 4.0
+    avail = pdf.w - 2 * pdf.l_margin
+    h = pdf.layout.key_frame_height_mm
+    widths = [h * im.width / im.height for im in images]
+    total = sum(widths) + gap * (len(images) - 1)
+    if total > avail:
+        h *= avail / total
+        widths = [w * avail / total for w in widths]
+    x = pdf.l_margin + (avail - (sum(widths) + gap * (len(images) - 1))) / 2
+    y = pdf.get_y()
+    for im, w in zip(images, widths):
+        pdf.image(im, x=x, y=y, w=w, h=h)
+        x += w + gap
+    pdf.set_y(y + h + 1)
+    note = "Values are the angles at that frame."
+    if skeleton:
+        note = "Orange: the standing leg. Blue: the other leg. " + note
+    pdf.paragraph(note, size=7.5, rgb=(90, 90, 90))
+
+
+def _sides(pdf: _Report, result: dict, labels: dict[str, str]) -> None:
+    pdf.heading("Per side: mean ± SD of the peak values")
+    sides = result.get("sides") or {}
+    asym = result.get("asymmetry") or {}
+    header = ["Angle", "Left leg standing", "Right leg standing", "Right − left"]
+    rows = [header]
+    counts = ["Repetitions / stance phases"] + [str((sides.get(s) or {}).get("events", 0)) for s in ("left", "right")] + [""]
+    rows.append(counts)
+    for k in ANGLE_KEYS:
+        cells = [labels[k]]
+        for s in ("left", "right"):
+            stats = (sides.get(s) or {}).get(k) or {}
+            if stats.get("mean") is None:
+                cells.append("–")
+            else:
+                sd = stats.get("sd")
+                cells.append(_deg(stats["mean"], signed=(k == "trunk_lean_deg"))
+                             + ("" if sd is None else f" ± {float(sd):.1f}°"))
+        a = asym.get(k)
+        cells.append(_deg(a if not isinstance(a, dict) else a.get("right_minus_left_deg"), signed=True))
+        rows.append(cells)
+    avail = pdf.w - 2 * pdf.l_margin
+    pdf.grid(rows, [avail * 0.34, avail * 0.22, avail * 0.22, avail * 0.22])
+
+
+def _flags(pdf: _Report, result: dict, audience: str) -> None:
+    flags = sorted(result.get("flags") or [], key=lambda f: (SEVERITY_ORDER.get(f.get("severity"), 9), f.get("side") or ""))
+    pdf.heading("What stood out" if audience == "patient" else "Flags")
+    if not flags:
+        pdf.paragraph("Nothing went past the thresholds in this video.")
+        return
+    for f in flags:
+        sev = f.get("severity", "info")
+        pdf.set_font("DejaVu", "B", 9)
+        pdf.set_text_color(*SEVERITY_RGB.get(sev, (0, 0, 0)))
+        side = f.get("side")
+        label = flag_label(f.get("code", ""), audience=audience)
+        if audience == "patient":
+            title = f"{label}" + (f", {side} leg" if side else "") + f": {SEVERITY_PATIENT.get(sev, sev)}"
+        else:
+            title = f"{sev.upper()} · {label}" + (f" · {side} leg" if side else "")
+            title += f" · {_deg(f.get('value_deg'))} (threshold {_deg(f.get('threshold_deg'))})"
+        pdf.multi_cell(0, 4.6, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(0, 0, 0)
+        text = f.get("patient_text") if audience == "patient" else f.get("clinician_text")
+        if text:
+            pdf.paragraph(str(text))
+        if audience != "patient":
+            source = f.get("source") or DEFAULT_SOURCES.get(f.get("code", ""), "")
+            if source:
+                pdf.paragraph(f"Source of the threshold: {source}", size=7.5, rgb=(90, 90, 90))
+        pdf.ln(0.8)
+
+
+def _score(pdf: _Report, result: dict) -> None:
+    score = ((result.get("scores") or {}).get("lateral_step_down")) or {}
+    if not score:
+        return
+    pdf.heading("Lateral step-down score (Piva 2006): 0-1 good, 2-3 moderate, 4 or more poor")
+    sides = [s for s in ("left", "right") if s in score]
+    rows = [["Criterion"] + [f"{s.capitalize()} leg" for s in sides]]
+    keys = list(SCORE_CRITERIA_LABELS)
+    for s in sides:
+        for k in (score[s].get("criteria") or {}):
+            if k not in keys:
+                keys.append(k)
+    for k in keys:
+        rows.append([SCORE_CRITERIA_LABELS.get(k, k.replace("_", " ").capitalize())]
+                    + [str((score[s].get("criteria") or {}).get(k, "–")) for s in sides])
+    rows.append(["Total"] + [f"{score[s].get('total', '–')} ({score[s].get('band', '–')})" for s in sides])
+    avail = pdf.w - 2 * pdf.l_margin
+    pdf.grid(rows, [avail * 0.5] + [avail * 0.25] * len(sides))
+
+
+def _events(pdf: _Report, result: dict, labels: dict[str, str]) -> None:
+    events = result.get("events") or []
+    shown = min(len(events), MAX_EVENT_ROWS, 5)
+    if pdf.get_y() + 14 + (shown + 1) * pdf.layout.row_height_mm * 1.3 > pdf.h - pdf.b_margin:
+        pdf.add_page()  # keep the heading with the first rows of the table
+    pdf.heading(f"Events ({len(events)}): values at the peak")
+    if not events:
+        pdf.paragraph("No repetition, hold or stance phase was found.")
+        return
+    short = {k: labels[k] for k in ANGLE_KEYS}
+    rows = [["#", "Leg", "Start", "Peak", "End"] + [short[k] for k in ANGLE_KEYS]]
+    for e in events[:MAX_EVENT_ROWS]:
+        at = e.get("at_peak") or {}
+        rows.append([str(int(e.get("index", 0)) + 1), str(e.get("side", "")), _secs(e.get("start_s")),
+                     _secs(e.get("peak_s")), _secs(e.get("end_s"))]
+                    + [_deg(at.get(k), signed=(k == "trunk_lean_deg")) for k in ANGLE_KEYS])
+    avail = pdf.w - 2 * pdf.l_margin
+    pdf.grid(rows, [avail * f for f in (0.05, 0.07, 0.1, 0.1, 0.1, 0.145, 0.145, 0.145, 0.145)],
+             aligns=("RIGHT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
+    if len(events) > MAX_EVENT_ROWS:
+        pdf.paragraph(f"{len(events) - MAX_EVENT_ROWS} more events are in the JSON and CSV exports.",
+                      size=7.5, rgb=(90, 90, 90))
+
+
+def _quality(pdf: _Report, result: dict) -> None:
+    pdf.heading("Video quality")
+    quality = result.get("quality") or {}
+    share = quality.get("frames_with_pose")
+    roll = result.get("camera_roll_deg")
+    facts = [
+        f"Person found in {share * 100:.0f}% of the frames." if share is not None else "Share of frames with a person: unknown.",
+        f"Phone tilt (camera roll): {_deg(roll, signed=True)}." if roll is not None
+        else "Phone tilt (camera roll) could not be estimated.",
+    ]
+    warnings = [str(w) for w in quality.get("warnings") or []]
+    pdf.paragraph(" ".join(facts))
+    for w in warnings:
+        pdf.paragraph(f"• {w}")
+    if not warnings:
+        pdf.paragraph("No quality warnings.")

@@ -1,0 +1,114 @@
+"""The PDF report renders to one or two pages and says what it must."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+from hipscreen.filming_guide import DISCLAIMER
+from hipscreen.report_pdf import STANCE_RGB, build_report, key_frames
+from vision.landmarks import LANDMARK_NAMES
+from vision.track import LandmarkTrack
+
+
+def _event(i: int, side: str, peak_s: float, drop: float) -> dict:
+    return {"index": i, "side": side, "start_s": peak_s - 0.4, "peak_s": peak_s, "end_s": peak_s + 0.4,
+            "at_peak": {"pelvic_drop_deg": drop, "trunk_lean_deg": -2.0, "knee_fppa_deg": 12.4,
+                        "hip_adduction_deg": None},
+            "max": {"pelvic_drop_deg": drop + 0.5, "trunk_lean_deg": -2.5, "knee_fppa_deg": 13.0,
+                    "hip_adduction_deg": None}}
+
+
+def _result(n_events: int = 6) -> dict:
+    """A result shaped as docs/OUTPUT.md; the numbers are arbitrary inputs to a renderer."""
+    events = [_event(i, "right" if i % 2 else "left", 1.0 + 1.5 * i, 4.0 + i) for i in range(n_events)]
+    return {
+        "schema_version": 1,
+        "tool": {"name": "hipscreen", "version": "0.1.0", "pose_model": "pose_landmarker_full"},
+        "video": {"path": "/home/someone/clip.mp4", "width": 628, "height": 628, "rotation_deg": 0,
+                  "fps": 25.0, "frames": 380, "duration_s": 15.2, "variable_frame_rate": False},
+        "task": "step_down", "task_detected": True, "view": "front", "camera_roll_deg": 0.4,
+        "quality": {"frames_with_pose": 0.99, "warnings": ["Hip adduction could not be measured."]},
+        "events": events,
+        "sides": {"left": {"events": 3, "pelvic_drop_deg": {"mean": 6.0, "sd": 0.5}},
+                  "right": {"events": 3, "pelvic_drop_deg": {"mean": 7.0, "sd": 0.5}}},
+        "asymmetry": {"pelvic_drop_deg": 1.0},
+        "scores": {"lateral_step_down": {"right": {"total": 3, "band": "moderate", "criteria": {
+            "arm_strategy": 0, "trunk_lean": 1, "pelvis": 1, "knee": 1, "unsteady": 0}}}},
+        "flags": [{"code": "dynamic_knee_valgus", "side": "right", "severity": "caution",
+                   "value_deg": 12.4, "threshold_deg": 10.0,
+                   "patient_text": "Your right knee moves inwards.",
+                   "clinician_text": "Right stance FPPA above the caution threshold."}],
+    }
+
+
+def _pages_text(pdf_bytes: bytes) -> list[str]:
+    doc = pdfium.PdfDocument(pdf_bytes)
+    texts = [" ".join(doc[i].get_textpage().get_text_range().split()) for i in range(len(doc))]
+    # Rendering each page proves the file is a valid PDF a viewer can draw.
+    for i in range(len(doc)):
+        assert doc[i].render(scale=0.5).to_pil().size[0] > 100
+    return texts
+
+
+def test_clinician_report_has_every_section(real_video):
+    pdf = build_report(_result(), video_path=real_video("zarate_front.mp4"), patient="P-014")
+    assert pdf.startswith(b"%PDF")
+    pages = _pages_text(pdf)
+    assert 1 <= len(pages) <= 2
+    text = " ".join(pages)
+    for expected in ["P-014", "clip.mp4", "Step-down (recognised automatically)", "the front",
+                     "Dynamic knee valgus", "12.4°", "threshold 10.0°", "Herrington 2014",
+                     "Lateral step-down score", "3 (moderate)", "Hip adduction could not be measured.",
+                     "Key frames", "Events (6)"]:
+        assert expected in text, expected
+    assert "/home/someone" not in text  # the video's name only, never the uploader's folders
+    # The disclaimer is on every page.
+    for page in pages:
+        assert " ".join(DISCLAIMER.split()) in page
+    # An unmeasured value is shown as a dash, never as a number.
+    assert "None" not in text and "nan" not in text.lower()
+
+
+def test_patient_report_uses_plain_words():
+    pdf = build_report(_result(), audience="patient")
+    text = " ".join(_pages_text(pdf))
+    assert "Knee moving inwards, right leg: a little more than usual" in text
+    assert "Your right knee moves inwards." in text
+    assert "Right stance FPPA" not in text
+    assert "Key frames" not in text  # no video given, so no frames
+
+
+def test_many_events_stay_within_two_pages():
+    pages = _pages_text(build_report(_result(n_events=60)))
+    assert len(pages) <= 2
+    assert "more events are in the JSON and CSV exports" in " ".join(pages)
+
+
+def test_rejects_unknown_audience():
+    with pytest.raises(ValueError, match="audience"):
+        build_report(_result(), audience="coach")
+
+
+def test_key_frame_draws_the_stance_leg_where_the_landmarks_are(real_video):
+    # A hand-placed skeleton on the 628x628 clip: the left thigh runs straight down
+    # x = 400 from y = 300 to y = 450, so its middle (400, 375) must be drawn orange.
+    xy = np.full((2, len(LANDMARK_NAMES), 2), np.nan)
+    place = {"left_hip": (400, 300), "left_knee": (400, 450), "left_ankle": (400, 580),
+             "right_hip": (330, 300), "right_knee": (330, 450), "right_ankle": (330, 580),
+             "left_shoulder": (410, 120), "right_shoulder": (320, 120)}
+    for name, p in place.items():
+        xy[:, LANDMARK_NAMES.index(name)] = p
+    track = LandmarkTrack(times_s=np.array([0.0, 2.0]), xy_px=xy, visibility=np.ones((2, 33)),
+                          width=628, height=628)
+    result = _result(n_events=1)  # one left event, peak at 1.0 s
+    frames = key_frames(SimpleNamespace(result=result, track=track), video_path=real_video("zarate_front.mp4"))
+    assert len(frames) == 1
+    image = np.asarray(frames[0])
+    assert image.shape[:2] == (628, 628)
+    assert np.abs(image[375, 400].astype(int) - STANCE_RGB).max() < 40
+    # and the other (right) thigh is not drawn in the stance colour
+    assert np.abs(image[375, 330].astype(int) - STANCE_RGB).max() > 60
