@@ -1,0 +1,450 @@
+"""Video in, upright RGB frames out: probing and streaming decode with PyAV.
+
+:func:`probe_video` looks at a file cheaply (file size, container header, the packet
+timestamps, the first decoded frame) and either describes it as a
+:class:`~vision.track.VideoInfo` or raises :class:`~vision.errors.InputProblem` with a
+message a patient can act on. :func:`iter_frames` then streams the frames one at a time,
+turned upright according to the display rotation the phone stored, optionally
+downscaled, with their real presentation times.
+
+Damaged files
+-------------
+A file whose container declares more frames than can be read (a copy or upload that
+stopped early), or whose data cannot be decoded part-way through, is refused with
+``InputProblem("truncated", ...)``: a measurement from the part that survived could miss
+the very movement that matters, and a fresh copy from the phone fixes it. A container
+that declares no frame count (WebM, Matroska) and simply ends early cannot be told
+apart from a shorter video; it is decoded as far as it goes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+from vision.errors import InputProblem
+from vision.track import VideoInfo
+
+FILMING_ADVICE = (
+    "Film with the phone's own camera app and share the original video file "
+    "(MP4 or MOV), not a screen recording or a message-app copy."
+)
+
+VFR_TOLERANCE_FRACTION = 0.05
+"""Frame intervals differing from the median interval by more than this fraction (and by
+more than the container's timestamp rounding) make a video *variable frame rate*."""
+
+_DAMAGED_ADVICE = (
+    "The file looks incomplete or damaged, for example a copy or upload that stopped "
+    "early. Copy the original video from the phone again and retry."
+)
+
+
+@dataclass(frozen=True)
+class DecodeLimits:
+    """What :func:`probe_video` accepts before any heavy work starts.
+
+    Attributes
+    ----------
+    max_file_size_mb : float
+        Largest accepted file, in megabytes (10**6 bytes).
+    max_duration_s : float
+        Longest accepted video, in seconds.
+    max_pixels : int
+        Largest accepted frame area (width x height); the default admits 8K UHD.
+
+    Notes
+    -----
+    Minimum lengths depend on the task and are checked by the callers.
+    """
+
+    max_file_size_mb: float = 2048.0
+    max_duration_s: float = 600.0
+    max_pixels: int = 7680 * 4320
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded frame, upright, as the viewer sees it.
+
+    Attributes
+    ----------
+    index : int
+        Position in the decoded sequence, from 0.
+    time_s : float
+        Presentation time in seconds from the first frame (from the container's
+        timestamps, not from the index).
+    rgb : ndarray, shape (H, W, 3), uint8
+        The picture, C-contiguous, rows top to bottom (x right, y down), after the
+        display rotation and the optional downscale.
+    """
+
+    index: int
+    time_s: float
+    rgb: np.ndarray
+
+
+# -- probing --------------------------------------------------------------------------
+
+
+def probe_video(path: str | os.PathLike, *, limits: DecodeLimits | None = None) -> VideoInfo:
+    """Describe a video, or say plainly why it cannot be measured.
+
+    Parameters
+    ----------
+    path
+        The video file.
+    limits
+        Size, duration and resolution limits; :class:`DecodeLimits` defaults if None.
+
+    Returns
+    -------
+    VideoInfo
+        Display-oriented size, rotation, frame rate and duration from the presentation
+        timestamps of the packets (29.97 fps stays 29.97), frame count, codec name.
+
+    Raises
+    ------
+    InputProblem
+        ``file_missing``, ``empty_file``, ``too_large``, ``not_a_video``,
+        ``no_video_stream``, ``too_long``, ``resolution_too_high``, ``unreadable``,
+        ``truncated``.
+
+    Notes
+    -----
+    Only the packet headers are read for the timing and only the first frame is decoded
+    (for the rotation), so probing costs a small fraction of a full decode. The display
+    rotation is counter-clockwise in degrees, as PyAV's ``VideoFrame.rotation``:
+    ``np.rot90(stored, k=(rotation_deg // 90) % 4)`` is the upright picture.
+    ``duration_s`` spans the first to the last frame plus one median frame interval.
+    """
+    limits = limits or DecodeLimits()
+    file = _check_file(path, limits)
+    with _open(file) as container:
+        stream = _video_stream(container, file)
+        _check_header(container, stream, limits)
+        codec = str(stream.codec_context.name)
+        times_s, tick_s, declared = _packet_times(container, stream)
+    if declared and len(times_s) < declared:
+        raise InputProblem(
+            "truncated",
+            f"The video '{file.name}' ends early: only {len(times_s)} of its {declared} frames can be read.",
+            _DAMAGED_ADVICE,
+        )
+    if len(times_s) < 2:
+        raise InputProblem(
+            "not_a_video",
+            f"'{file.name}' holds a single picture, not a video.",
+            "Record a video of the movement with the phone's camera app.",
+        )
+    rotation_deg, stored_w, stored_h = _first_frame_geometry(file)
+    quarter_turns = (rotation_deg // 90) % 4
+    width, height = (stored_h, stored_w) if quarter_turns % 2 else (stored_w, stored_h)
+    intervals_s = np.diff(times_s)
+    median_s = float(np.median(intervals_s))
+    duration_s = float(times_s[-1] - times_s[0]) + median_s
+    if duration_s > limits.max_duration_s:
+        raise _too_long(file, duration_s, limits)
+    return VideoInfo(
+        path=str(file),
+        width=int(width),
+        height=int(height),
+        rotation_deg=int(rotation_deg),
+        fps=float((len(times_s) - 1) / (times_s[-1] - times_s[0])),
+        frames=int(len(times_s)),
+        duration_s=duration_s,
+        variable_frame_rate=is_variable_frame_rate(intervals_s, tick_s=tick_s),
+        codec=codec,
+        stored_width=int(stored_w),
+        stored_height=int(stored_h),
+    )
+
+
+def is_variable_frame_rate(intervals_s: np.ndarray, *, tick_s: float = 0.0) -> bool:
+    """True if the frame intervals vary by more than timestamp rounding explains.
+
+    Parameters
+    ----------
+    intervals_s
+        Differences between consecutive presentation times, seconds.
+    tick_s
+        The container's timestamp unit (its time base), seconds: a regular 29.97 fps
+        video stored in milliseconds alternates 33 and 34 ms and is still constant.
+
+    Notes
+    -----
+    Variable means some interval differs from the median interval by more than
+    ``max(VFR_TOLERANCE_FRACTION * median, 1.5 * tick_s)``.
+    """
+    intervals_s = np.asarray(intervals_s, dtype=float)
+    if intervals_s.size < 2:
+        return False
+    median_s = float(np.median(intervals_s))
+    tolerance_s = max(VFR_TOLERANCE_FRACTION * median_s, 1.5 * tick_s)
+    return bool(np.max(np.abs(intervals_s - median_s)) > tolerance_s)
+
+
+def _check_file(path: str | os.PathLike, limits: DecodeLimits) -> Path:
+    file = Path(path)
+    if not file.is_file():
+        raise InputProblem(
+            "file_missing",
+            f"The video file '{file}' was not found.",
+            "Check the file name and folder, or copy the video from the phone again.",
+        )
+    size = file.stat().st_size
+    if size == 0:
+        raise InputProblem("empty_file", f"The video file '{file.name}' is empty (0 bytes).", _DAMAGED_ADVICE)
+    if size > limits.max_file_size_mb * 1e6:
+        raise InputProblem(
+            "too_large",
+            f"The video '{file.name}' is {size / 1e6:.0f} MB, more than the {limits.max_file_size_mb:.0f} MB accepted.",
+            "Film only the test itself (under a minute is plenty) or export the video at 1080p.",
+        )
+    return file
+
+
+def _open(file: Path) -> av.container.InputContainer:
+    try:
+        return av.open(str(file), mode="r")
+    except (av.error.FFmpegError, UnicodeDecodeError) as exc:
+        if _looks_like_video(file):
+            raise InputProblem(
+                "unreadable",
+                f"The video '{file.name}' cannot be opened ({_short(exc)}).",
+                _DAMAGED_ADVICE,
+            ) from exc
+        raise InputProblem(
+            "not_a_video",
+            f"'{file.name}' is not a video file that can be read ({_short(exc)}).",
+            FILMING_ADVICE,
+        ) from exc
+
+
+_VIDEO_SIGNATURES = (
+    (4, b"ftyp"),  # MP4, MOV, 3GP
+    (0, b"\x1a\x45\xdf\xa3"),  # Matroska, WebM
+    (8, b"AVI "),  # AVI (after "RIFF....")
+)
+
+
+def _looks_like_video(file: Path) -> bool:
+    """True if the file starts like a video container (so a failure means damage)."""
+    with file.open("rb") as handle:
+        head = handle.read(16)
+    return any(head[offset : offset + len(magic)] == magic for offset, magic in _VIDEO_SIGNATURES)
+
+
+def _video_stream(container: av.container.InputContainer, file: Path) -> av.video.stream.VideoStream:
+    if not container.streams.video:
+        raise InputProblem(
+            "no_video_stream",
+            f"'{file.name}' contains no picture (sound only or data only).",
+            FILMING_ADVICE,
+        )
+    return container.streams.video[0]
+
+
+def _check_header(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream, limits: DecodeLimits
+) -> None:
+    file = Path(container.name)
+    width, height = stream.codec_context.width, stream.codec_context.height
+    if width <= 0 or height <= 0:
+        raise InputProblem(
+            "unreadable",
+            f"The picture size of '{file.name}' cannot be read.",
+            _DAMAGED_ADVICE,
+        )
+    if width * height > limits.max_pixels:
+        raise InputProblem(
+            "resolution_too_high",
+            f"The video '{file.name}' is {width}x{height} pixels, larger than this tool accepts.",
+            "Film at 1080p or 4K (the phone camera's video resolution setting) or export it at 1080p.",
+        )
+    header_duration_s = _header_duration_s(container, stream)
+    if header_duration_s is not None and header_duration_s > limits.max_duration_s:
+        raise _too_long(file, header_duration_s, limits)
+
+
+def _header_duration_s(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return None
+
+
+def _too_long(file: Path, duration_s: float, limits: DecodeLimits) -> InputProblem:
+    return InputProblem(
+        "too_long",
+        f"The video '{file.name}' lasts {duration_s:.0f} s, longer than the {limits.max_duration_s:.0f} s accepted.",
+        "Film each test separately; a few repetitions (under a minute) are enough.",
+    )
+
+
+def _packet_times(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream
+) -> tuple[np.ndarray, float, int]:
+    """Sorted unique presentation times (s, from the first), time-base tick (s), declared frames."""
+    file = Path(container.name)
+    time_base = stream.time_base or Fraction(1, av.time_base)
+    stamps: list[int] = []
+    try:
+        for packet in container.demux(stream):
+            if packet.size == 0:
+                continue
+            stamp = packet.pts if packet.pts is not None else packet.dts
+            if stamp is not None:
+                stamps.append(int(stamp))
+    except av.error.FFmpegError as exc:
+        if not stamps:
+            raise InputProblem("unreadable", f"The video '{file.name}' cannot be read ({_short(exc)}).", _DAMAGED_ADVICE) from exc
+        raise InputProblem("truncated", f"The video '{file.name}' is damaged after {len(stamps)} frames.", _DAMAGED_ADVICE) from exc
+    if not stamps:
+        raise InputProblem("unreadable", f"No frames can be read from '{file.name}'.", _DAMAGED_ADVICE)
+    unique = np.unique(np.asarray(stamps, dtype=np.int64))
+    times_s = (unique - unique[0]) * float(time_base)
+    return times_s, float(time_base), _declared_frames(container, stream)
+
+
+def _declared_frames(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> int:
+    """Frame count from the MP4/MOV sample table (0 where the container has no reliable one)."""
+    if "mp4" not in container.format.name and "mov" not in container.format.name:
+        return 0
+    return int(stream.frames or 0)
+
+
+def _first_frame_geometry(file: Path) -> tuple[int, int, int]:
+    """Display rotation (degrees, counter-clockwise) and stored width, height of frame 0.
+
+    PyAV exposes the display matrix only on decoded frames, so one frame is decoded.
+    """
+    with _open(file) as container:
+        stream = container.streams.video[0]
+        try:
+            for frame in container.decode(stream):
+                return _rotation_deg(frame), frame.width, frame.height
+        except av.error.FFmpegError as exc:
+            raise InputProblem("unreadable", f"The first picture of '{file.name}' cannot be decoded ({_short(exc)}).", _DAMAGED_ADVICE) from exc
+    raise InputProblem("unreadable", f"No picture in '{file.name}' can be decoded.", _DAMAGED_ADVICE)
+
+
+def _rotation_deg(frame: av.VideoFrame) -> int:
+    """The frame's display rotation rounded to a quarter turn, in (-180, 180]."""
+    rotation = float(frame.rotation or 0)
+    quarter = int(round(rotation / 90.0)) % 4
+    return {0: 0, 1: 90, 2: 180, 3: -90}[quarter]
+
+
+def _short(exc: BaseException) -> str:
+    text = getattr(exc, "strerror", None) or str(exc)
+    return " ".join(str(text).split())[:120]
+
+
+# -- decoding -------------------------------------------------------------------------
+
+
+def iter_frames(path: str | os.PathLike, *, max_side: int | None = None) -> Iterator[Frame]:
+    """Stream the frames of a video, upright, one at a time (constant memory).
+
+    Parameters
+    ----------
+    path
+        The video file (probe it first with :func:`probe_video`).
+    max_side
+        If given, frames whose longer side exceeds it are downscaled (aspect ratio kept)
+        so that the longer side is ``max_side`` pixels. Never upscales.
+
+    Yields
+    ------
+    Frame
+        ``time_s`` from the presentation timestamps (seconds from the first frame);
+        frames whose timestamp does not increase are skipped, so times are strictly
+        increasing.
+
+    Raises
+    ------
+    InputProblem
+        ``not_a_video``/``no_video_stream`` if the file cannot be opened as a video,
+        ``truncated`` if the data cannot be decoded part-way through.
+
+    Notes
+    -----
+    The picture is in pixels of the upright frame (x right, y down): the display
+    rotation is applied with ``np.rot90(rgb, k=(rotation // 90) % 4)`` (counter-clockwise,
+    PyAV's convention, the same as ffmpeg's autorotation). The array is always
+    C-contiguous (MediaPipe silently finds no pose in a padded array).
+    """
+    if max_side is not None and max_side < 16:
+        raise ValueError(f"max_side must be at least 16 pixels, got {max_side}")
+    file = Path(path)
+    if not file.is_file():
+        raise InputProblem("file_missing", f"The video file '{file}' was not found.", "Check the file name and folder.")
+    with _open(file) as container:
+        stream = _video_stream(container, file)
+        stream.thread_type = "AUTO"
+        time_base = float(stream.time_base or Fraction(1, av.time_base))
+        first_stamp: int | None = None
+        last_time_s = -np.inf
+        index = 0
+        for frame in _decoded_frames(container, stream, file):
+            stamp = frame.pts if frame.pts is not None else frame.dts
+            if stamp is None:
+                continue
+            if first_stamp is None:
+                first_stamp = stamp
+            time_s = (stamp - first_stamp) * time_base
+            if time_s <= last_time_s:
+                continue
+            last_time_s = time_s
+            yield Frame(index=index, time_s=float(time_s), rgb=_upright_rgb(frame, max_side))
+            index += 1
+
+
+def _decoded_frames(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream, file: Path
+) -> Iterator[av.VideoFrame]:
+    """Decode packet by packet; damaged data or missing packets raise ``truncated``."""
+    packets = 0
+    try:
+        for packet in container.demux(stream):
+            packets += packet.size > 0
+            yield from packet.decode()
+    except av.error.FFmpegError as exc:
+        code = "unreadable" if packets <= 1 else "truncated"
+        raise InputProblem(code, f"The video '{file.name}' is damaged after {packets} frames ({_short(exc)}).", _DAMAGED_ADVICE) from exc
+    declared = _declared_frames(container, stream)
+    if declared and packets < declared:
+        raise InputProblem(
+            "truncated",
+            f"The video '{file.name}' ends early: only {packets} of its {declared} frames can be read.",
+            _DAMAGED_ADVICE,
+        )
+
+
+def scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, int]:
+    """Size after shrinking so the longer side is at most ``max_side`` (never enlarges)."""
+    longer = max(width, height)
+    if max_side is None or longer <= max_side:
+        return width, height
+    scale = max_side / longer
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _upright_rgb(frame: av.VideoFrame, max_side: int | None) -> np.ndarray:
+    width, height = scaled_size(frame.width, frame.height, max_side)
+    if (width, height) == (frame.width, frame.height):
+        rgb = frame.to_ndarray(format="rgb24")
+    else:
+        rgb = frame.reformat(width=width, height=height, format="rgb24", interpolation="AREA").to_ndarray()
+    quarter_turns = (_rotation_deg(frame) // 90) % 4
+    if quarter_turns:
+        rgb = np.rot90(rgb, k=quarter_turns)
+    return np.ascontiguousarray(rgb)
