@@ -1,0 +1,301 @@
+"""Step-down and single-leg squat repetitions, from the vertical excursion of the mid-hip.
+
+Method
+------
+A repetition is one excursion of the mid-hip down the image and back: the person lowers
+the body on the stance leg and rises again. The mid-hip height is low-pass filtered and
+expressed as a *depth* below the standing level, in leg lengths:
+
+``depth = (mid_hip.y - standing.y) / leg_length``   (image y grows downwards)
+
+where ``standing.y`` is a low percentile of the mid-hip's y over the clip (its highest
+positions, standing tall on the stance leg). Each peak of depth deeper than
+``min_depth_frac_leg_length`` (and as prominent) is a repetition; its start and end are
+the last frame before and the first frame after the peak where the depth is back within
+``boundary_frac_of_depth`` of the standing level, or the lowest point between two
+repetitions that follow each other without a pause. The peak is the deepest frame:
+the lowest mid-hip, i.e. the deepest stance-knee flexion (MEASURES.md section 3).
+This is the usual kinematic segmentation of squat and step-down repetitions (e.g. the
+pelvis/centre-of-mass vertical displacement used to time single-leg squats).
+
+The stance limb of each repetition is the foot that stays put: in a step-down the stance
+foot stays on the box while the other foot goes down towards the floor and back; in a
+single-leg squat the other foot hangs from the pelvis and goes down and up with it.
+So the stance limb is the foot whose image position moves least during the repetition,
+never simply "the lower foot" (the stance foot on a box is the *higher* one).
+
+Notes
+-----
+Pixels of the upright frame, x right, y down. Times are the frames' real presentation
+times; durations are compared in seconds, never in frame counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import find_peaks
+
+from metrics.events.base import Event, make_event
+from metrics.events.body import BodyParams, BodySignals, body_signals
+from vision.landmarks import SIDES, other_side
+from vision.track import LandmarkTrack
+
+
+@dataclass(frozen=True)
+class RepetitionParams:
+    """Parameters of the repetition detector.
+
+    Attributes
+    ----------
+    smoothing_cutoff_hz : float
+        Low-pass cut-off of the mid-hip and foot positions.
+    min_depth_frac_leg_length : float
+        A repetition goes at least this deep (mid-hip drop, in leg lengths), and its peak
+        stands out by as much from the frames around it.
+    boundary_frac_of_depth : float
+        Start and end: where the depth is back within this fraction of the peak depth.
+    min_duration_s, max_duration_s : float
+        Repetitions outside this duration are not counted.
+    min_separation_s : float
+        Two peaks closer than this are one repetition (the deeper one counts).
+    standing_percentile : float
+        Percentile of the mid-hip y taken as the standing level.
+    min_stance_ratio : float
+        The other foot must move at least this many times more than the stance foot
+        for the stance limb to be called confidently.
+    """
+
+    smoothing_cutoff_hz: float = 3.0
+    min_depth_frac_leg_length: float = 0.08
+    boundary_frac_of_depth: float = 0.2
+    min_duration_s: float = 0.4
+    max_duration_s: float = 10.0
+    min_separation_s: float = 0.6
+    standing_percentile: float = 5.0
+    min_stance_ratio: float = 1.5
+
+
+STEP_DOWN_PARAMS = RepetitionParams(min_depth_frac_leg_length=0.08)
+"""Step-down from a 15-20 cm step: the mid-hip drops about the step height, 0.15-0.25 leg lengths."""
+
+SINGLE_LEG_SQUAT_PARAMS = RepetitionParams(min_depth_frac_leg_length=0.06)
+"""Single-leg squat on flat ground: often shallower than a step-down."""
+
+
+@dataclass(frozen=True)
+class Repetition:
+    """One repetition found in a depth signal: frames, completeness and depth."""
+
+    start: int
+    peak: int
+    end: int
+    complete: bool
+    depth_legs: float
+
+
+def depth_legs(mid_hip_y_px: np.ndarray, leg_length_px: np.ndarray, *, standing_percentile: float = 5.0) -> np.ndarray:
+    """Mid-hip depth below the standing level, in leg lengths (positive = lower).
+
+    Notes
+    -----
+    Pixels, y down. The standing level is the ``standing_percentile`` percentile of the
+    mid-hip y over the whole signal (the person stays in place in these tasks).
+    """
+    y = np.asarray(mid_hip_y_px, dtype=float)
+    if not np.any(np.isfinite(y)):
+        return np.full_like(y, np.nan)
+    standing = np.nanpercentile(y, standing_percentile)
+    return (y - standing) / np.nanmedian(leg_length_px)
+
+
+def find_repetitions(
+    times_s: np.ndarray, depth: np.ndarray, *, params: RepetitionParams = STEP_DOWN_PARAMS
+) -> list[Repetition]:
+    """Repetitions (start, deepest, end) in a mid-hip depth signal.
+
+    Parameters
+    ----------
+    times_s : ndarray, shape (T,)
+        Frame times, seconds (may be uneven).
+    depth : ndarray, shape (T,)
+        Mid-hip depth below standing, leg lengths (:func:`depth_legs`); NaN where unknown.
+    params : RepetitionParams
+
+    Returns
+    -------
+    list of Repetition
+        In time order. ``complete`` is False when the start or the end lies outside the
+        video (or in frames without a pose).
+    """
+    t = np.asarray(times_s, dtype=float)
+    d = np.asarray(depth, dtype=float)
+    known = np.isfinite(d)
+    filled = np.where(known, d, 0.0)
+    peaks, _ = find_peaks(
+        filled, height=params.min_depth_frac_leg_length, prominence=params.min_depth_frac_leg_length
+    )
+    peaks = _merge_close_peaks(t, filled, list(peaks), min_separation_s=params.min_separation_s)
+    reps = []
+    for k, peak in enumerate(peaks):
+        floor = peaks[k - 1] if k > 0 else -1
+        ceiling = peaks[k + 1] if k + 1 < len(peaks) else len(d)
+        level = params.boundary_frac_of_depth * filled[peak]
+        start, start_cut = _walk_to_boundary(filled, known, peak, floor, level, step=-1)
+        end, end_cut = _walk_to_boundary(filled, known, peak, ceiling, level, step=+1)
+        duration_s = t[end] - t[start]
+        if duration_s > params.max_duration_s:
+            continue
+        complete = not (start_cut or end_cut)
+        if complete and duration_s < params.min_duration_s:
+            continue
+        reps.append(Repetition(start, int(peak), end, complete, float(filled[peak])))
+    return reps
+
+
+def _merge_close_peaks(t: np.ndarray, d: np.ndarray, peaks: list[int], *, min_separation_s: float) -> list[int]:
+    kept: list[int] = []
+    for p in peaks:
+        if kept and t[p] - t[kept[-1]] < min_separation_s:
+            if d[p] > d[kept[-1]]:
+                kept[-1] = p
+            continue
+        kept.append(p)
+    return kept
+
+
+def _walk_to_boundary(d, known, peak, limit, level, *, step):
+    """From the peak, walk until the depth is within ``level``; stop at the trough before ``limit``.
+
+    Returns (index, cut) where ``cut`` means the walk reached the video's edge or unseen
+    frames before the depth came back.
+    """
+    i = peak
+    lowest = peak
+    while True:
+        j = i + step
+        if j == limit:
+            # next repetition reached without coming back: split at the lowest point
+            return lowest, False
+        if j < 0 or j >= len(d) or not known[j]:
+            return i, True
+        i = j
+        if d[i] < d[lowest]:
+            lowest = i
+        if d[i] <= level:
+            return i, False
+
+
+def foot_displacement_legs(body: BodySignals, side: str, start: int, end: int) -> float:
+    """Largest image distance of a foot from where it was at ``start``, within frames start..end, leg lengths."""
+    xy = body.foot_xy_px[side][start : end + 1]
+    leg = np.nanmedian(body.leg_length_px[start : end + 1])
+    ok = np.all(np.isfinite(xy), axis=1)
+    if not ok.any():
+        return float("nan")
+    xy = xy[ok]
+    return float(np.max(np.linalg.norm(xy - xy[0], axis=1)) / leg)
+
+
+def stance_side_of_repetition(body: BodySignals, rep: Repetition, *, min_ratio: float = 1.5) -> tuple[str | None, bool, str]:
+    """The stance limb of one repetition: the foot that moves least.
+
+    Returns
+    -------
+    (side, confident, reason)
+        ``side`` None when neither foot was seen.
+    """
+    moved = {side: foot_displacement_legs(body, side, rep.start, rep.end) for side in SIDES}
+    if not all(np.isfinite(v) for v in moved.values()):
+        seen = [s for s in SIDES if np.isfinite(moved[s])]
+        if not seen:
+            return None, False, "neither foot was seen during the repetition"
+        return seen[0], False, f"only the {seen[0]} foot was seen during the repetition"
+    stance = min(SIDES, key=lambda s: moved[s])
+    other = other_side(stance)
+    ratio = moved[other] / max(moved[stance], 1e-6)
+    confident = ratio >= min_ratio
+    reason = (
+        f"the {stance} foot stayed put (moved {moved[stance]:.2f} leg lengths) while the {other} foot "
+        f"moved {moved[other]:.2f}"
+    )
+    return stance, confident, reason
+
+
+def free_foot_drop_legs(body: BodySignals, stance: str, frame: int) -> float:
+    """How much lower in the image the other foot is than the stance foot at ``frame``, leg lengths.
+
+    Positive in a step-down at its deepest point (the other foot reaches down below the
+    step), negative in a single-leg squat (the other foot is held up). Pixels, y down.
+    """
+    other = other_side(stance)
+    drop = body.foot_xy_px[other][frame, 1] - body.foot_xy_px[stance][frame, 1]
+    return float(drop / body.leg_length_px[frame])
+
+
+def detect_repetitions(
+    track: LandmarkTrack,
+    *,
+    task: str = "step_down",
+    side: str = "auto",
+    params: RepetitionParams | None = None,
+    body: BodySignals | None = None,
+) -> list[Event]:
+    """Step-down or single-leg squat repetitions as events.
+
+    Parameters
+    ----------
+    track : LandmarkTrack
+        Cleaned landmarks, pixels, anatomical sides.
+    task : {"step_down", "single_leg_squat"}
+        Which task the events belong to (chooses the default parameters).
+    side : {"auto", "left", "right"}
+        The stance limb; "auto" finds it per repetition (the foot that stays put).
+    params : RepetitionParams, optional
+    body : BodySignals, optional
+        Precomputed body signals.
+
+    Returns
+    -------
+    list of Event
+        One per repetition, in time order; the peak is the deepest frame.
+    """
+    if task not in ("step_down", "single_leg_squat"):
+        raise ValueError(f"task must be 'step_down' or 'single_leg_squat', got {task!r}")
+    if side not in ("auto",) + SIDES:
+        raise ValueError(f"side must be 'auto', 'left' or 'right', got {side!r}")
+    if params is None:
+        params = STEP_DOWN_PARAMS if task == "step_down" else SINGLE_LEG_SQUAT_PARAMS
+    if body is None:
+        body = body_signals(track, params=BodyParams(smoothing_cutoff_hz=params.smoothing_cutoff_hz))
+    t = body.times_s
+    depth = depth_legs(body.mid_hip_xy_px[:, 1], body.leg_length_px, standing_percentile=params.standing_percentile)
+    events = []
+    for rep in find_repetitions(t, depth, params=params):
+        notes = []
+        if side == "auto":
+            stance, confident, reason = stance_side_of_repetition(body, rep, min_ratio=params.min_stance_ratio)
+            if stance is None:
+                continue
+            if not confident:
+                notes.append(f"stance limb uncertain: {reason}")
+        else:
+            stance = side
+            notes.append("stance limb set by the user")
+        if not rep.complete:
+            notes.append("cut by the start or the end of the video")
+        events.append(
+            make_event(
+                task,
+                stance,
+                t,
+                rep.start,
+                rep.peak,
+                rep.end,
+                complete=rep.complete,
+                depth_leg_lengths=rep.depth_legs,
+                notes=tuple(notes),
+            )
+        )
+    return events
