@@ -1,0 +1,711 @@
+"""hipscreen dashboard: film, upload, read the measurements, export, follow a patient.
+
+Run with ``streamlit run app.py`` (or ``hipscreen dashboard``). This file only wires
+widgets to ``hipscreen`` calls; the analysis lives in the packages.
+
+Caching: the pose model (``estimate_landmarks``) is cached by the video's content hash
+and the model variant; everything after it (``assess``) by the same key plus the task,
+side, view and thresholds, so changing a threshold or an override never re-runs the pose
+model. No pose landmarker is shared between sessions: each run opens its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tempfile
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from hipscreen import filming_guide as words
+from hipscreen.storage import SessionStore, default_db_path, history_rows
+from vision.errors import InputProblem
+
+APP_DIR = Path(__file__).resolve().parent
+SAMPLE_DIR = APP_DIR / "sample_videos"
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv")
+MAX_UPLOAD_MB = 200  # Streamlit's own upload limit (server.maxUploadSize) is the same
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "hipscreen_uploads"
+VIEWERS = ("Patient", "Clinician", "Coach")
+SIDE_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
+SEVERITY_COLOURS = {"marked": "red", "caution": "orange", "info": "blue"}
+SERIES_KEYS = {
+    "pelvic_drop_deg": "pelvic_drop_{side}_stance_deg",
+    "trunk_lean_deg": "trunk_lean_{side}_stance_deg",
+    "knee_fppa_deg": "knee_fppa_{side}_deg",
+    "hip_adduction_deg": "hip_adduction_{side}_deg",
+}
+
+
+# -- the expensive and the cheap stage, cached ------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=6)
+def cached_landmarks(video_sha256: str, model: str, _video_path: str):
+    """The pose model's landmarks of one video (keyed by content hash and model only).
+
+    The progress bar is made inside the function (Streamlit replays what a cached
+    function drew) and removed when the model is done.
+    """
+    from hipscreen.pipeline import AnalysisOptions, estimate_landmarks
+
+    bar = st.progress(0.0, text="Finding the body in each frame…")
+    shown = [-1]
+
+    def progress(fraction: float) -> None:
+        percent = int(100 * min(max(fraction, 0.0), 1.0))
+        if percent >= shown[0] + 5:
+            shown[0] = percent
+            bar.progress(percent / 100, text=f"Finding the body in each frame… {percent}%")
+
+    try:
+        return estimate_landmarks(_video_path, options=AnalysisOptions(model=model), progress=progress)
+    finally:
+        bar.empty()
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def cached_analysis(video_sha256: str, model: str, task: str, side: str, view: str,
+                    thresholds_json: str, _landmarks):
+    """Everything after the pose model, for one set of settings (cheap)."""
+    from hipscreen.pipeline import AnalysisOptions, assess
+
+    options = AnalysisOptions(task=task, side=side, view=view, model=model)
+    return assess(_landmarks, options=options, thresholds=thresholds_from_json(thresholds_json))
+
+
+@st.cache_data(show_spinner=False, max_entries=6)
+def cached_overlay(video_sha256: str, settings_key: str, _video_path: str, _analysis) -> str:
+    """Path of the H.264 overlay video for one analysis."""
+    from hipscreen.overlay import write_overlay
+
+    out = UPLOAD_DIR / f"{video_sha256[:32]}-{hashlib.sha256(settings_key.encode()).hexdigest()[:12]}.overlay.mp4"
+    if not out.is_file():
+        partial = out.with_suffix(".partial.mp4")
+        write_overlay(_video_path, _analysis, partial)
+        partial.replace(out)
+    return str(out)
+
+
+@st.cache_resource
+def session_store(path: str) -> SessionStore:
+    """The session database (an SQLAlchemy engine; safe to share, unlike a landmarker)."""
+    return SessionStore(path)
+
+
+# -- thresholds --------------------------------------------------------------------------------
+def default_thresholds():
+    from metrics.flags import load_thresholds
+
+    return load_thresholds(None)
+
+
+def thresholds_to_json(thresholds) -> str:
+    if dataclasses.is_dataclass(thresholds):
+        return json.dumps(dataclasses.asdict(thresholds), sort_keys=True, default=str)
+    return json.dumps(thresholds, sort_keys=True, default=str)
+
+
+def thresholds_from_json(text: str):
+    """The thresholds object back from its JSON form (None = the defaults)."""
+    if not text:
+        return None
+    from metrics import flags
+
+    data = json.loads(text)
+    if hasattr(flags, "thresholds_from_dict"):
+        return flags.thresholds_from_dict(data)
+    return None
+
+
+# -- video input ----------------------------------------------------------------------------------
+def store_upload(data: bytes, original_name: str) -> tuple[Path, str]:
+    """Write uploaded bytes to a temp file named by their SHA-256 (never by the upload's name)."""
+    digest = hashlib.sha256(data).hexdigest()
+    suffix = Path(original_name).suffix.lower()
+    if suffix not in VIDEO_SUFFIXES:
+        suffix = ".mp4"
+    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    path = UPLOAD_DIR / f"{digest}{suffix}"
+    if not path.is_file():
+        partial = path.with_name(path.name + ".partial")
+        partial.write_bytes(data)
+        partial.replace(path)
+    return path, digest
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sample_videos() -> list[Path]:
+    if not SAMPLE_DIR.is_dir():
+        return []
+    return sorted(p for p in SAMPLE_DIR.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES and p.is_file())
+
+
+# -- small formatting helpers --------------------------------------------------------------------------
+def deg(value, *, signed: bool = False) -> str:
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "–"
+    return f"{value:+.1f}°" if signed else f"{value:.1f}°"
+
+
+def angle_label(key: str, viewer: str) -> str:
+    table = words.ANGLE_LABELS_PATIENT if viewer == "Patient" else words.ANGLE_LABELS_CLINICIAN
+    return table[key]
+
+
+def task_label(task: str | None) -> str:
+    return words.TASK_LABELS.get(task, "No single-leg task found") if task else "No single-leg task found"
+
+
+def flag_value_text(flag: dict) -> tuple[str, str]:
+    """(value, threshold) as text; degrees unless the flag names another unit."""
+    if "value_deg" in flag:
+        return deg(flag.get("value_deg")), deg(flag.get("threshold_deg"))
+    unit = flag.get("unit", "")
+    value, threshold = flag.get("value"), flag.get("threshold")
+    fmt = (lambda v: "–" if v is None else f"{v:.2f} {unit}".strip())
+    return fmt(value), fmt(threshold)
+
+
+def disclaimer() -> None:
+    st.caption(":material/info: " + words.DISCLAIMER)
+
+
+# -- sidebar ------------------------------------------------------------------------------------------------
+def sidebar() -> dict:
+    st.sidebar.title("hipscreen")
+    viewer = st.sidebar.radio("Who is reading?", VIEWERS, index=1, key="viewer",
+                              help="Patient: plain words. Clinician: every number. Coach: curves and sides.")
+    page = st.sidebar.radio("Page", ("Analyse a video", "Patient history"), key="page")
+    st.sidebar.divider()
+    st.sidebar.subheader("Settings")
+    task = st.sidebar.selectbox("Task", ("auto",) + tuple(words.TASK_LABELS), key="task",
+                                format_func=lambda t: "Recognise automatically" if t == "auto" else words.TASK_LABELS[t])
+    side = st.sidebar.selectbox("Standing leg", ("auto", "left", "right"), key="side",
+                                format_func=lambda s: "Recognise automatically" if s == "auto" else f"{s.capitalize()} leg")
+    view = st.sidebar.selectbox("Filmed from", ("auto", "front", "back"), key="view",
+                                format_func=lambda v: {"auto": "Recognise automatically", "front": "The front", "back": "Behind"}[v])
+    model = "full"
+    thresholds_json = ""
+    if viewer == "Clinician":
+        thresholds_json = threshold_editor()
+    return {"viewer": viewer, "page": page, "task": task, "side": side, "view": view, "model": model,
+            "thresholds_json": thresholds_json}
+
+
+def threshold_editor() -> str:
+    """Clinician overrides of the flag thresholds; '' means the defaults."""
+    try:
+        thresholds = default_thresholds()
+    except (ImportError, OSError, ValueError) as error:
+        st.sidebar.caption(f"Thresholds: defaults ({error}).")
+        return ""
+    from metrics import flags
+
+    if not hasattr(flags, "thresholds_from_dict") or not dataclasses.is_dataclass(thresholds):
+        st.sidebar.caption("Thresholds: the clinic's defaults.")
+        return ""
+    data = dataclasses.asdict(thresholds)
+    changed = False
+    with st.sidebar.expander("Flag thresholds (degrees)"):
+        st.caption("Changing a threshold re-checks the flags without re-running the pose model.")
+        for code, rule in data.items():
+            if not isinstance(rule, dict):
+                continue
+            for level in ("caution_deg", "marked_deg"):
+                if isinstance(rule.get(level), (int, float)):
+                    new = st.number_input(f"{words.flag_label(code)}: {level.split('_')[0]}", value=float(rule[level]),
+                                          step=0.5, key=f"thr_{code}_{level}")
+                    if new != rule[level]:
+                        rule[level] = new
+                        changed = True
+    return json.dumps(data, sort_keys=True, default=str) if changed else ""
+
+
+# -- the analyse page ----------------------------------------------------------------------------------------
+def filming_guide(viewer: str) -> None:
+    with st.expander("How to film (read this before recording)", expanded=viewer == "Patient",
+                     icon=":material/smartphone:"):
+        for step in words.GENERAL_STEPS:
+            st.markdown(f"- {step}")
+        cols = st.columns(len(words.TASK_STEPS))
+        for col, (task, steps) in zip(cols, words.TASK_STEPS.items()):
+            col.markdown(f"**{words.TASK_LABELS[task]}**")
+            for step in steps:
+                col.markdown(f"- {step}")
+
+
+def choose_video() -> tuple[Path, str, str] | None:
+    """(path, sha256, display name) of the chosen video, or None."""
+    upload_col, sample_col = st.columns([3, 2])
+    with upload_col:
+        uploaded = st.file_uploader("Upload a video", type=[s.lstrip(".") for s in VIDEO_SUFFIXES], key="upload",
+                                    help=f"Up to {MAX_UPLOAD_MB} MB. Trim it to the exercise if it is longer.")
+    with sample_col:
+        samples = sample_videos()
+        if samples:
+            choice = st.selectbox("…or try a sample video", ["(none)"] + [p.name for p in samples], key="sample")
+        else:
+            choice = "(none)"
+            st.caption("No sample videos are installed.")
+    if uploaded is not None:
+        size_mb = uploaded.size / 1e6
+        if size_mb > MAX_UPLOAD_MB:
+            st.error(f"This video is {size_mb:.0f} MB; the limit is {MAX_UPLOAD_MB} MB. "
+                     "Trim it to the exercise, or film at 1080p instead of 4K.")
+            return None
+        path, digest = store_upload(uploaded.getvalue(), uploaded.name)
+        return path, digest, Path(uploaded.name).name
+    if choice != "(none)":
+        path = SAMPLE_DIR / choice
+        return path, file_sha256(path), path.name
+    return None
+
+
+def run_analysis(video: tuple[Path, str, str], settings: dict):
+    """Landmarks (cached by hash and model) then the assessment (cached by all settings)."""
+    path, digest, _ = video
+    try:
+        landmarks = cached_landmarks(digest, settings["model"], str(path))
+        analysis = cached_analysis(digest, settings["model"], settings["task"], settings["side"], settings["view"],
+                                   settings["thresholds_json"], landmarks)
+    except InputProblem as problem:
+        st.error(str(problem))
+        return None
+    return analysis
+
+
+def settings_key(settings: dict) -> str:
+    return json.dumps({k: settings[k] for k in ("model", "task", "side", "view", "thresholds_json")}, sort_keys=True)
+
+
+def analyse_page(settings: dict) -> None:
+    viewer = settings["viewer"]
+    st.title("hipscreen")
+    st.markdown("Measures how the **pelvis, trunk, hips and knees** move during step-downs, single-leg squats, "
+                "single-leg stance and walking, from a phone video filmed from the front or from behind.")
+    disclaimer()
+    filming_guide(viewer)
+    video = choose_video()
+    if video is None:
+        st.info("Upload a video (or pick a sample) to start.")
+        return
+    analysis = run_analysis(video, settings)
+    if analysis is None:
+        return
+    result = analysis.result
+    st.success(f"Analysed **{video[2]}**: {task_label(result.get('task'))}, "
+               f"filmed from {'the front' if result.get('view') == 'front' else 'behind'}, "
+               f"{len(result.get('events') or [])} events.")
+    if viewer == "Patient":
+        patient_results(analysis, video, settings)
+    else:
+        expert_results(analysis, video, settings)
+    exports(analysis, video, settings)
+    save_session(analysis, video)
+    disclaimer()
+
+
+def overlay_player(analysis, video, settings) -> None:
+    path, digest, _ = video
+    try:
+        with st.spinner("Drawing the skeleton on the video…"):
+            overlay = cached_overlay(digest, settings_key(settings), str(path), analysis)
+    except InputProblem as problem:
+        st.warning(f"The video with the skeleton could not be made: {problem}")
+        return
+    st.video(overlay)
+
+
+def patient_results(analysis, video, settings) -> None:
+    result = analysis.result
+    left, right = st.columns([3, 2])
+    with left:
+        overlay_player(analysis, video, settings)
+    with right:
+        st.subheader("What we saw")
+        flags = result.get("flags") or []
+        if not flags:
+            st.markdown("Nothing in this video went past the usual limits.")
+        for flag in sorted(flags, key=lambda f: ("marked", "caution", "info").index(f.get("severity", "info"))):
+            sev = flag.get("severity", "info")
+            side = flag.get("side")
+            st.markdown(f":{SEVERITY_COLOURS.get(sev, 'gray')}[**{words.flag_label(flag.get('code', ''), audience='patient')}**]"
+                        + (f" ({side} leg)" if side else "") + f": {words.SEVERITY_PATIENT.get(sev, sev)}")
+            if flag.get("patient_text"):
+                st.markdown(flag["patient_text"])
+        st.subheader("To discuss with your clinician")
+        if flags:
+            st.markdown("Show them this report. Ask what the points above mean for you, and which exercises "
+                        "could help. The numbers come from one video and can vary from day to day.")
+        else:
+            st.markdown("If you have pain or worries, a clinician can check how you move in person.")
+        quality_panel(result, "Patient")
+
+
+def expert_results(analysis, video, settings) -> None:
+    viewer = settings["viewer"]
+    result = analysis.result
+    col_video, col_sides = st.columns([2, 3])
+    with col_video:
+        overlay_player(analysis, video, settings)
+    with col_sides:
+        st.subheader("Left vs right")
+        sides_table(result, viewer)
+    st.subheader("Angles over time")
+    st.plotly_chart(angle_figure(analysis, viewer), width="stretch", key="angles_plot")
+    st.subheader("Flags")
+    flags_panel(result, viewer)
+    if viewer == "Clinician":
+        score_panel(result)
+        st.subheader("Events")
+        events_table(result)
+    quality_panel(result, viewer)
+
+
+def sides_table(result: dict, viewer: str) -> None:
+    sides = result.get("sides") or {}
+    asym = result.get("asymmetry") or {}
+    rows = []
+    for key in words.ANGLE_KEYS:
+        row = {"Angle": angle_label(key, viewer)}
+        for side in ("left", "right"):
+            stats = (sides.get(side) or {}).get(key) or {}
+            mean, sd = stats.get("mean"), stats.get("sd")
+            row[f"{side.capitalize()} leg standing"] = (
+                "–" if mean is None else deg(mean, signed=key == "trunk_lean_deg") + ("" if sd is None else f" ± {sd:.1f}°"))
+        a = asym.get(key)
+        if isinstance(a, dict):
+            a = a.get("right_minus_left_deg")
+        row["Right − left"] = deg(a, signed=True)
+        rows.append(row)
+    counts = {s: (sides.get(s) or {}).get("events", 0) for s in ("left", "right")}
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.caption(f"Mean ± SD of the peak values; {counts['left']} events on the left leg, {counts['right']} on the right.")
+    if viewer == "Clinician":
+        st.caption(" · ".join(f"{words.ANGLE_LABELS_CLINICIAN[k]}: {words.ANGLE_SIGNS[k]}" for k in words.ANGLE_KEYS))
+
+
+def threshold_bands(result: dict) -> dict[str, list[tuple[float, float, str]]]:
+    """Per angle, the (low, high, severity) bands implied by the flags' thresholds config."""
+    bands: dict[str, list[tuple[float, float, str]]] = {}
+    try:
+        thresholds = default_thresholds()
+    except (ImportError, OSError, ValueError):
+        return bands
+    if not dataclasses.is_dataclass(thresholds):
+        return bands
+    data = dataclasses.asdict(thresholds)
+    angle_of = {"contralateral_pelvic_drop": "pelvic_drop_deg", "ipsilateral_trunk_lean": "trunk_lean_deg",
+                "contralateral_trunk_lean": "trunk_lean_deg", "dynamic_knee_valgus": "knee_fppa_deg",
+                "hip_adduction": "hip_adduction_deg"}
+    for code, angle in angle_of.items():
+        rule = data.get(code)
+        if not isinstance(rule, dict):
+            continue
+        caution, marked = rule.get("caution_deg"), rule.get("marked_deg")
+        if caution is None or marked is None:
+            continue
+        far = 90.0 if marked > 0 else -90.0
+        bands.setdefault(angle, []).extend([(caution, marked, "caution"), (marked, far, "marked")])
+    return bands
+
+
+STANCE_ANGLES = ("pelvic_drop_deg", "trunk_lean_deg")
+
+
+def own_events_mask(t: np.ndarray, events: list[dict], side: str) -> np.ndarray:
+    """True at the frames inside an event whose stance limb is ``side``."""
+    mask = np.zeros(t.shape, dtype=bool)
+    for event in events:
+        if event.get("side") == side:
+            mask |= (t >= event["start_s"]) & (t <= event["end_s"])
+    return mask
+
+
+def angle_figure(analysis, viewer: str) -> go.Figure:
+    """The four angles over time; events shaded by side, peaks marked, threshold bands."""
+    series, result = analysis.series, analysis.result
+    t = np.asarray(series["time_s"], dtype=float)
+    keys = words.ANGLE_KEYS
+    fig = make_subplots(rows=len(keys), cols=1, shared_xaxes=True, vertical_spacing=0.04,
+                        subplot_titles=[f"{angle_label(k, viewer)} (°)" for k in keys])
+    bands = threshold_bands(result)
+    events = result.get("events") or []
+    for row, key in enumerate(keys, start=1):
+        finite = []
+        for side in ("left", "right"):
+            y = np.asarray(series.get(SERIES_KEYS[key].format(side=side), np.full_like(t, np.nan)), dtype=float)
+            finite.append(y[np.isfinite(y)])
+            own = own_events_mask(t, events, side)
+            if key in STANCE_ANGLES and own.any():
+                # Pelvic drop and trunk lean with this leg as stance mean something only while
+                # it stands: bold inside its events, faint elsewhere.
+                fig.add_trace(go.Scatter(x=t, y=y, mode="lines", line=dict(color=SIDE_COLOURS[side], width=1),
+                                         opacity=0.25, hoverinfo="skip", legendgroup=side, showlegend=False),
+                              row=row, col=1)
+                y = np.where(own, y, np.nan)
+            fig.add_trace(go.Scatter(x=t, y=y, mode="lines", name=f"{side.capitalize()} leg",
+                                     line=dict(color=SIDE_COLOURS[side], width=1.8),
+                                     legendgroup=side, showlegend=row == 1), row=row, col=1)
+        values = np.concatenate(finite) if finite else np.array([])
+        lo, hi = (float(values.min()), float(values.max())) if values.size else (-10.0, 10.0)
+        for low, high, sev in bands.get(key, []):
+            top = max(low, high)
+            bottom = min(low, high)
+            top = min(top, max(hi, lo) + 5) if abs(high) >= 90 else top
+            bottom = max(bottom, min(lo, hi) - 5) if abs(low) >= 90 else bottom
+            if top <= bottom:
+                continue
+            fig.add_hrect(y0=bottom, y1=top, fillcolor="orange" if sev == "caution" else "red", opacity=0.08,
+                          line_width=0, row=row, col=1)
+        peaks = {"left": ([], []), "right": ([], [])}
+        for event in events:
+            value = (event.get("at_peak") or {}).get(key)
+            if value is not None and event.get("side") in peaks:
+                peaks[event["side"]][0].append(event["peak_s"])
+                peaks[event["side"]][1].append(value)
+        for side, (px, py) in peaks.items():
+            if px:
+                fig.add_trace(go.Scatter(x=px, y=py, mode="markers", name=f"Peak, {side} leg",
+                                         marker=dict(color=SIDE_COLOURS[side], size=9, symbol="diamond",
+                                                     line=dict(color="black", width=1)),
+                                         legendgroup=side, showlegend=row == 1), row=row, col=1)
+    for event in events:
+        fig.add_vrect(x0=event["start_s"], x1=event["end_s"], fillcolor=SIDE_COLOURS.get(event.get("side"), "grey"),
+                      opacity=0.07, line_width=0)
+    fig.update_layout(height=190 * len(keys) + 60, margin=dict(l=10, r=10, t=40, b=30),
+                      legend=dict(orientation="h", y=1.04, x=0), hovermode="x unified")
+    fig.update_xaxes(title_text="Time (s)", row=len(keys), col=1)
+    return fig
+
+
+def flags_panel(result: dict, viewer: str) -> None:
+    flags = result.get("flags") or []
+    if not flags:
+        st.markdown("No flag: nothing went past the thresholds.")
+        return
+    from hipscreen.report_pdf import DEFAULT_SOURCES
+
+    audience = "patient" if viewer == "Coach" else "clinician"
+    for flag in sorted(flags, key=lambda f: ("marked", "caution", "info").index(f.get("severity", "info"))):
+        sev = flag.get("severity", "info")
+        value, threshold = flag_value_text(flag)
+        side = flag.get("side")
+        head = (f":{SEVERITY_COLOURS.get(sev, 'gray')}[**{sev.upper()}**] · "
+                f"**{words.flag_label(flag.get('code', ''), audience=audience)}**"
+                + (f" · {side} leg" if side else "") + f" · **{value}** (threshold {threshold})")
+        with st.container(border=True):
+            st.markdown(head)
+            text = flag.get("clinician_text") if viewer == "Clinician" else flag.get("patient_text")
+            if text:
+                st.markdown(text)
+            source = flag.get("source") or DEFAULT_SOURCES.get(flag.get("code", ""))
+            if source and viewer == "Clinician":
+                st.caption(f"Threshold source: {source}")
+
+
+def score_panel(result: dict) -> None:
+    score = (result.get("scores") or {}).get("lateral_step_down")
+    if not score:
+        return
+    from hipscreen.report_pdf import SCORE_CRITERIA_LABELS
+
+    st.subheader("Lateral step-down score (Piva 2006)")
+    st.caption("0-1 good, 2-3 moderate, 4 or more poor.")
+    cols = st.columns(2)
+    for col, side in zip(cols, ("left", "right")):
+        if side not in score:
+            continue
+        s = score[side]
+        with col:
+            st.metric(f"{side.capitalize()} leg", f"{s.get('total', '–')} ({s.get('band', '–')})")
+            rows = [{"Criterion": SCORE_CRITERIA_LABELS.get(k, k), "Points": v}
+                    for k, v in (s.get("criteria") or {}).items()]
+            st.dataframe(rows, hide_index=True, width="stretch")
+            evidence = {k: v for k, v in s.items() if k not in ("total", "band", "criteria") and v}
+            if evidence:
+                st.caption("Where each criterion was seen: " + json.dumps(evidence, default=str))
+
+
+def events_table(result: dict) -> None:
+    events = result.get("events") or []
+    if not events:
+        st.markdown("No repetition, hold or stance phase was found.")
+        return
+    rows = []
+    for e in events:
+        row = {"#": e["index"] + 1, "Leg": e["side"], "Start (s)": f"{e['start_s']:.2f}",
+               "Peak (s)": f"{e['peak_s']:.2f}", "End (s)": f"{e['end_s']:.2f}"}
+        for key in words.ANGLE_KEYS:
+            signed = key == "trunk_lean_deg"
+            row[f"{words.ANGLE_LABELS_CLINICIAN[key]} at peak"] = deg((e.get("at_peak") or {}).get(key), signed=signed)
+            row[f"{words.ANGLE_LABELS_CLINICIAN[key]} max"] = deg((e.get("max") or {}).get(key), signed=signed)
+        rows.append(row)
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def quality_panel(result: dict, viewer: str) -> None:
+    st.subheader("Video quality" if viewer != "Patient" else "About this video")
+    quality = result.get("quality") or {}
+    share = quality.get("frames_with_pose")
+    roll = result.get("camera_roll_deg")
+    if viewer != "Patient":
+        cols = st.columns(4)
+        cols[0].metric("Frames with a person", "–" if share is None else f"{share * 100:.0f}%")
+        low = quality.get("low_visibility_landmarks") or quality.get("low_visibility")
+        cols[1].metric("Low-visibility landmarks", "none" if not low else (
+            ", ".join(low) if isinstance(low, list) else str(low)))
+        cols[2].metric("Phone tilt (roll)", deg(roll, signed=True))
+        cols[3].metric("View", {"front": "front", "back": "back"}.get(result.get("view"), str(result.get("view"))))
+    warnings = quality.get("warnings") or []
+    if not warnings:
+        st.markdown("No problems with the video.")
+    for warning in warnings:
+        st.warning(warning)
+
+
+def exports(analysis, video, settings) -> None:
+    from hipscreen.csv_export import to_csv_text
+    from hipscreen.report_pdf import build_report
+    from hipscreen.result import to_json
+
+    st.subheader("Download")
+    stem = Path(video[2]).stem or "video"
+    audience = "patient" if settings["viewer"] == "Patient" else "clinician"
+    patient = st.session_state.get("patient_code") or None
+    cols = st.columns(3)
+    cols[0].download_button(
+        "PDF report", icon=":material/picture_as_pdf:", data=lambda: build_report(analysis, video_path=video[0], patient=patient, audience=audience),
+        file_name=f"{stem}_hipscreen.pdf", mime="application/pdf", key="dl_pdf", on_click="ignore")
+    cols[1].download_button("CSV (per frame)", icon=":material/table_chart:", data=to_csv_text(analysis), file_name=f"{stem}_hipscreen.csv",
+                            mime="text/csv", key="dl_csv", on_click="ignore")
+    cols[2].download_button("JSON result", icon=":material/data_object:", data=to_json(analysis.result), file_name=f"{stem}_hipscreen.json",
+                            mime="application/json", key="dl_json", on_click="ignore")
+
+
+def save_session(analysis, video) -> None:
+    st.subheader("Save to the patient's history")
+    db_path = default_db_path()
+    with st.form("save_session", clear_on_submit=False, border=True):
+        code = st.text_input("Patient code (no names)", key="patient_code", max_chars=64,
+                             help="A code your clinic uses for this patient, e.g. P-014.")
+        recorded = st.date_input("Date filmed", value=date.today(), key="recorded_on")
+        note = st.text_input("Note (optional)", key="session_note")
+        submitted = st.form_submit_button("Save session")
+    if submitted:
+        if not code.strip():
+            st.error("Enter a patient code to save the session.")
+            return
+        store = session_store(str(db_path))
+        session_id = store.add_session(code, analysis.result, video_name=video[2], video_sha256=video[1],
+                                       recorded_at=datetime.combine(recorded, time(12, 0), tzinfo=timezone.utc),
+                                       note=note)
+        st.success(f"Saved as session {session_id} of patient {code.strip()}.")
+    st.caption(f"Sessions are stored on this computer in {db_path}.")
+
+
+# -- the history page --------------------------------------------------------------------------------------------
+def compare(previous: dict, current: dict):
+    """Between-session changes from metrics.flags (real change vs within measurement error)."""
+    from metrics.flags import compare_sessions
+
+    return compare_sessions(previous, current)
+
+
+def history_page(settings: dict) -> None:
+    viewer = settings["viewer"]
+    st.title("Patient history")
+    disclaimer()
+    store = session_store(str(default_db_path()))
+    codes = store.patient_codes()
+    if not codes:
+        st.info("No saved sessions yet. Analyse a video and save it under a patient code.")
+        return
+    code = st.selectbox("Patient", codes, key="history_patient")
+    sessions = store.sessions(code)
+    tasks = sorted({s.task for s in sessions})
+    task = st.selectbox("Task", tasks, format_func=task_label, key="history_task")
+    sessions = [s for s in sessions if s.task == task]
+    st.caption(f"{len(sessions)} session(s) of {task_label(task).lower()}.")
+    rows = history_rows(sessions)
+    if not rows:
+        st.info("These sessions have no measured events.")
+        return
+    keys = [k for k in words.ANGLE_KEYS if any(r["angle"] == k for r in rows)]
+    fig = make_subplots(rows=len(keys), cols=1, shared_xaxes=True, vertical_spacing=0.06,
+                        subplot_titles=[f"{angle_label(k, viewer)}: mean of the peaks (°)" for k in keys])
+    for row_i, key in enumerate(keys, start=1):
+        for side in ("left", "right"):
+            pts = [r for r in rows if r["angle"] == key and r["side"] == side]
+            if not pts:
+                continue
+            fig.add_trace(go.Scatter(
+                x=[r["recorded_at"] for r in pts], y=[r["mean_deg"] for r in pts], mode="lines+markers",
+                name=f"{side.capitalize()} leg", legendgroup=side, showlegend=row_i == 1,
+                line=dict(color=SIDE_COLOURS[side]),
+                error_y=dict(type="data", array=[r["sd_deg"] or 0 for r in pts], visible=True)), row=row_i, col=1)
+    fig.update_layout(height=220 * len(keys) + 60, margin=dict(l=10, r=10, t=40, b=30),
+                      legend=dict(orientation="h", y=1.05, x=0))
+    st.plotly_chart(fig, width="stretch", key="history_plot")
+
+    if len(sessions) >= 2:
+        st.subheader("Change between sessions")
+        first = st.selectbox("Compare", sessions[:-1], index=len(sessions) - 2, key="history_from",
+                             format_func=lambda s: f"{s.recorded_at:%Y-%m-%d} (session {s.id})")
+        later = [s for s in sessions if (s.recorded_at, s.id) > (first.recorded_at, first.id)]
+        second = st.selectbox("with", later, index=len(later) - 1, key="history_to",
+                              format_func=lambda s: f"{s.recorded_at:%Y-%m-%d} (session {s.id})")
+        change_table(compare(first.result, second.result), viewer)
+
+    with st.expander("Sessions"):
+        st.dataframe([{"Session": s.id, "Filmed": f"{s.recorded_at:%Y-%m-%d}", "Video": s.video_name,
+                       "View": s.view, "Events": len(s.result.get("events") or []),
+                       "Flags": ", ".join(sorted({f["code"] for f in s.result.get("flags") or []})), "Note": s.note}
+                      for s in sessions], hide_index=True, width="stretch")
+
+
+def change_table(changes, viewer: str) -> None:
+    """Each change with its classification; never a bare difference."""
+    rows = []
+    for c in changes:
+        c = dataclasses.asdict(c) if dataclasses.is_dataclass(c) else dict(c)
+        angle = c.get("angle") or c.get("measure")
+        rows.append({
+            "Angle": angle_label(angle, viewer) if angle in words.ANGLE_KEYS else str(angle),
+            "Leg": c.get("side"),
+            "Before": deg(c.get("previous_deg")),
+            "After": deg(c.get("current_deg")),
+            "Change": deg(c.get("change_deg"), signed=True),
+            "Smallest real change": deg(c.get("sdd_deg")),
+            "Meaning": c.get("label") or c.get("classification") or c.get("verdict"),
+        })
+    if not rows:
+        st.markdown("No angle was measured in both sessions.")
+        return
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.caption("A change smaller than the smallest detectable difference (FPPA 8°, pelvic drop 3°, trunk lean 2°) "
+               "is within measurement error, not a real change.")
+
+
+def main() -> None:
+    st.set_page_config(page_title="hipscreen", layout="wide")
+    settings = sidebar()
+    if settings["page"] == "Patient history":
+        history_page(settings)
+    else:
+        analyse_page(settings)
+
+
+main()
