@@ -1,0 +1,322 @@
+"""Where the camera stands (front, back or side) and how far the phone is rolled.
+
+Front or back
+    MediaPipe labels the person's sides anatomically in both views: on the two real clips
+    with a multi-camera reference (one filmed from the front, one from behind), its
+    left/right labels of hips, knees, ankles and shoulders matched the reference in 399
+    and 400 of 400 frame-joint pairs. So the order of the labelled hips and shoulders
+    tells the view: the person's left on the image right means they face the camera.
+    MediaPipe's face *visibility* does not tell the view: it stays near 1 from behind.
+
+Side
+    Seen from the side, the shoulders and hips are narrow compared with the trunk's
+    height. A frame is *frontal* when the mean of the shoulder and hip widths is at least
+    ``min_frontal_width_ratio`` of the mid-hip to mid-shoulder distance.
+
+Camera roll
+    From the longest stretch of quiet standing on both feet (both heels and the shoulders
+    keep still, both legs look equally long): the body's centre line from between the
+    ankles to between the shoulders is then vertical, so its tilt in the image is the
+    roll. The floor line through the feet is a cross-check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from metrics.cleaning import body_height_px, seconds_to_samples
+from metrics.geometry import midpoint, signed_angle_2d
+from vision.errors import InputProblem
+from vision.track import LandmarkTrack
+
+View = Literal["front", "back", "side"]
+
+
+@dataclass(frozen=True)
+class ViewParams:
+    """Parameters of :func:`detect_view`.
+
+    Attributes
+    ----------
+    min_frontal_width_ratio : float
+        A frame is frontal when ``(shoulder width + hip width) / 2`` is at least this
+        fraction of the trunk height (mid-hip to mid-shoulder), all in pixels.
+    min_frontal_fraction : float
+        The video is filmed from the side when fewer of its frames are frontal.
+    """
+
+    min_frontal_width_ratio: float = 0.3
+    min_frontal_fraction: float = 0.5
+
+
+@dataclass(frozen=True)
+class ViewEstimate:
+    """Where the camera stands.
+
+    Attributes
+    ----------
+    view : {"front", "back", "side"}
+    confidence : float
+        In [0, 1]: for "front"/"back", the fraction of frontal frames whose hip and
+        shoulder order agrees with the decision; for "side", the fraction of frames that
+        are not frontal.
+    reason : str
+        One plain sentence with the figures behind the decision.
+    frontal_fraction : float
+        Fraction of the frames with a trunk in view that are frontal.
+    """
+
+    view: View
+    confidence: float
+    reason: str
+    frontal_fraction: float
+
+
+@dataclass(frozen=True)
+class RollParams:
+    """Parameters of :func:`estimate_camera_roll`.
+
+    Attributes
+    ----------
+    min_still_s : float
+        Shortest stretch of quiet double-leg standing that is used, seconds.
+    max_motion_body_heights : float
+        Within ``min_still_s`` around a frame, each heel and the mid-shoulder move less
+        than this (range of x and of y), as a fraction of the person's height in the image.
+    max_leg_length_difference : float
+        The two hip-to-ankle distances differ by less than this fraction of their mean
+        (a lifted foot bends its knee and shortens the leg in the image).
+    min_floor_spread_body_heights : float
+        The floor line through the feet is computed only when the feet are at least this
+        far apart horizontally (fraction of the height): closer feet make it noisy.
+    max_disagreement_deg : float
+        Body axis and floor line differing by more than this is said in the reason.
+    """
+
+    min_still_s: float = 0.5
+    max_motion_body_heights: float = 0.02
+    max_leg_length_difference: float = 0.08
+    min_floor_spread_body_heights: float = 0.12
+    max_disagreement_deg: float = 3.0
+
+
+@dataclass(frozen=True)
+class RollEstimate:
+    """How far the phone is rolled, when it can be told.
+
+    Attributes
+    ----------
+    roll_deg : float or None
+        How far the scene appears turned on the screen, degrees, positive **clockwise**
+        (the floor falls towards the image right, a vertical body tips its head to the
+        image right). None when no quiet double-leg standing was found.
+    method : str
+        ``"body_axis"`` or ``"none"``.
+    reason : str
+        One plain sentence: where the estimate comes from, or why there is none.
+    start_s, end_s : float or None
+        The standing stretch used.
+    floor_line_deg : float or None
+        The same roll read from the line through the two feet (mean of heel and toe),
+        as a cross-check; None when the feet were too close together.
+
+    Notes
+    -----
+    Pixels, x right, y down. A roll adds to pelvic drop and trunk lean, not to FPPA or
+    hip adduction: with the other hip on the image right, the measured pelvic drop is
+    the true drop plus ``roll_deg``; with the other hip on the image left, minus it.
+    """
+
+    roll_deg: float | None
+    method: str
+    reason: str
+    start_s: float | None = None
+    end_s: float | None = None
+    floor_line_deg: float | None = None
+
+
+def _no_person() -> InputProblem:
+    return InputProblem(
+        "no_person",
+        "No person's shoulders and hips were found in the video.",
+        "Film the whole body, head to feet, from 2-3 m away in good light.",
+    )
+
+
+def detect_view(track: LandmarkTrack, *, params: ViewParams = ViewParams()) -> ViewEstimate:
+    """Tell whether the person was filmed from the front, from behind or from the side.
+
+    Parameters
+    ----------
+    track : LandmarkTrack
+        Landmarks with MediaPipe's own left/right labels (swaps repaired).
+    params : ViewParams, keyword-only
+
+    Returns
+    -------
+    ViewEstimate
+
+    Raises
+    ------
+    InputProblem
+        ``no_person`` when no frame shows both shoulders and both hips.
+
+    Notes
+    -----
+    Pixels, x right, y down. Front: the person's left hip and left shoulder lie to the
+    image right of the right ones (they face the camera); back: to the image left. This
+    relies on MediaPipe labelling sides anatomically from behind, which it did on every
+    frame of the real reference clips (see the module docstring).
+    """
+    lh, rh = track.point("left_hip"), track.point("right_hip")
+    ls, rs = track.point("left_shoulder"), track.point("right_shoulder")
+    seen = ~np.any(np.isnan(np.concatenate([lh, rh, ls, rs], axis=1)), axis=1)
+    trunk_px = np.linalg.norm(midpoint(ls, rs) - midpoint(lh, rh), axis=1)
+    seen &= trunk_px > 0
+    if not np.any(seen):
+        raise _no_person()
+
+    width_px = 0.5 * (np.linalg.norm(ls - rs, axis=1) + np.linalg.norm(lh - rh, axis=1))
+    frontal = seen & (width_px >= params.min_frontal_width_ratio * np.where(seen, trunk_px, np.inf))
+    frontal_fraction = float(frontal.sum() / seen.sum())
+    median_ratio = float(np.median(width_px[seen] / trunk_px[seen]))
+
+    if frontal_fraction < params.min_frontal_fraction:
+        return ViewEstimate(
+            view="side",
+            confidence=1.0 - frontal_fraction,
+            reason=(
+                f"Filmed from the side: shoulders and hips look narrow (median width "
+                f"{median_ratio:.2f} of the trunk height) in {1 - frontal_fraction:.0%} of the frames."
+            ),
+            frontal_fraction=frontal_fraction,
+        )
+
+    hips_face = np.sign(lh[:, 0] - rh[:, 0])
+    shoulders_face = np.sign(ls[:, 0] - rs[:, 0])
+    facing = frontal & (hips_face == shoulders_face) & (hips_face != 0)
+    n_front = int(np.sum(facing & (hips_face > 0)))
+    n_back = int(np.sum(facing & (hips_face < 0)))
+    n_frontal = int(frontal.sum())
+    view: View = "front" if n_front >= n_back else "back"
+    agreeing = max(n_front, n_back)
+    side_text = "image right: facing the camera" if view == "front" else "image left: back to the camera"
+    return ViewEstimate(
+        view=view,
+        confidence=agreeing / n_frontal,
+        reason=(
+            f"Filmed from the {view}: the person's left hip and shoulder are on the {side_text} "
+            f"({agreeing} of {n_frontal} frontal frames)."
+        ),
+        frontal_fraction=frontal_fraction,
+    )
+
+
+def _still(points: np.ndarray, half_window: int, max_range_px: float) -> np.ndarray:
+    """Boolean (T,): the point's x and y ranges within the centred window stay small."""
+    n = points.shape[0]
+    out = np.zeros(n, dtype=bool)
+    for i in range(half_window, n - half_window):
+        window = points[i - half_window : i + half_window + 1]
+        if not np.any(np.isnan(window)):
+            out[i] = bool(np.all(np.ptp(window, axis=0) < max_range_px))
+    return out
+
+
+def _longest_run(mask: np.ndarray) -> tuple[int, int]:
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if starts.size == 0:
+        return 0, 0
+    k = int(np.argmax(stops - starts))
+    return int(starts[k]), int(stops[k])
+
+
+def _line_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Angle from the image horizontal to the line from the image-left to the image-right
+    point, degrees, positive clockwise (the right end lower)."""
+    a_is_left = (a[..., 0] <= b[..., 0])[..., None]
+    return signed_angle_2d(np.array([1.0, 0.0]), np.where(a_is_left, b - a, a - b))
+
+
+def estimate_camera_roll(track: LandmarkTrack, *, params: RollParams = RollParams()) -> RollEstimate:
+    """Estimate the phone's roll from the body axis during quiet double-leg standing.
+
+    Parameters
+    ----------
+    track : LandmarkTrack
+        Landmarks in pixels, preferably cleaned.
+    params : RollParams, keyword-only
+
+    Returns
+    -------
+    RollEstimate
+        ``roll_deg`` is the median tilt of the mid-ankle -> mid-shoulder line from the
+        image vertical over the longest quiet stretch, or None with the reason when
+        there is no such stretch.
+
+    Notes
+    -----
+    Pixels, x right, y down. Standing still on both feet, a person's centre line from
+    between the ankles to between the shoulders is vertical to within a degree or two
+    (the body's weight sits over its base), so its tilt in the image is the camera roll:
+    ``signed_angle_2d(image up, mid_shoulder - mid_ankle)``, positive clockwise. The
+    body axis is used rather than the floor line through the heels because it is about
+    ten times longer: on a real clip filmed with a level camera and the feet close
+    together, the heel line read 8 degrees and the body axis 0.2. The floor line (mean
+    of heel and toe of each foot) is still computed as a cross-check when the feet are
+    wide enough apart. A person who stands with a habitual lateral lean, or with the
+    weight on one leg, biases the estimate.
+    """
+    height_px = body_height_px(track)
+    if not np.isfinite(height_px) or len(track) < 2:
+        return RollEstimate(None, "none", "No person was found, so the camera roll cannot be estimated.")
+
+    p = track.point
+    mid_shoulder = midpoint(p("left_shoulder"), p("right_shoulder"))
+    mid_ankle = midpoint(p("left_ankle"), p("right_ankle"))
+    left_leg = np.linalg.norm(p("left_hip") - p("left_ankle"), axis=1)
+    right_leg = np.linalg.norm(p("right_hip") - p("right_ankle"), axis=1)
+
+    half_window = max(1, seconds_to_samples(params.min_still_s / 2, track.times_s))
+    max_range_px = params.max_motion_body_heights * height_px
+    feet_still = _still(p("left_heel"), half_window, max_range_px) & _still(p("right_heel"), half_window, max_range_px)
+    trunk_still = _still(mid_shoulder, half_window, max_range_px)
+    with np.errstate(invalid="ignore"):
+        equal_legs = np.abs(left_leg - right_leg) < params.max_leg_length_difference * 0.5 * (left_leg + right_leg)
+
+    start, stop = _longest_run(feet_still & trunk_still & equal_legs)
+    if stop == start or track.times_s[stop - 1] - track.times_s[start] < params.min_still_s:
+        reasons = {
+            "the feet never keep still": feet_still,
+            "the trunk never keeps still": trunk_still,
+            "the legs never look equally long (one foot lifted)": equal_legs,
+        }
+        missing = [text for text, mask in reasons.items() if not np.any(mask)]
+        why = "; ".join(missing) if missing else "no such stretch lasts long enough"
+        return RollEstimate(
+            None,
+            "none",
+            f"The camera roll cannot be estimated: no {params.min_still_s:g} s of quiet standing on both feet ({why}).",
+        )
+
+    stretch = slice(start, stop)
+    roll_deg = float(np.median(signed_angle_2d(np.array([0.0, -1.0]), mid_shoulder[stretch] - mid_ankle[stretch])))
+    start_s, end_s = float(track.times_s[start]), float(track.times_s[stop - 1])
+    reason = (
+        f"Camera roll {roll_deg:+.1f} deg from the body's centre line while standing still on both feet "
+        f"({start_s:.1f}-{end_s:.1f} s)."
+    )
+
+    left_foot = midpoint(p("left_heel"), p("left_foot_index"))[stretch]
+    right_foot = midpoint(p("right_heel"), p("right_foot_index"))[stretch]
+    spread_px = np.nanmedian(np.abs(left_foot[:, 0] - right_foot[:, 0]))
+    floor_line_deg = None
+    if spread_px >= params.min_floor_spread_body_heights * height_px:
+        floor_line_deg = float(np.nanmedian(_line_deg(left_foot, right_foot)))
+        if abs(floor_line_deg - roll_deg) > params.max_disagreement_deg:
+            reason += f" The line through the feet reads {floor_line_deg:+.1f} deg: the estimate is uncertain."
+    return RollEstimate(roll_deg, "body_axis", reason, start_s, end_s, floor_line_deg)

@@ -1,0 +1,175 @@
+"""detect_view and estimate_camera_roll on synthetic people with a known view and roll."""
+
+import math
+
+import numpy as np
+import pytest
+
+from metrics.view import RollParams, ViewParams, detect_view, estimate_camera_roll
+from vision.errors import InputProblem
+from vision.landmarks import LANDMARK_NAMES
+from vision.track import LandmarkTrack
+
+FPS = 30.0
+CENTRE = np.array([500.0, 500.0])
+
+
+def _front_pose() -> dict[str, tuple[float, float]]:
+    """Standing still on both feet, facing the camera (their left on the image right),
+    800 px tall, symmetric about x = 500, so the body axis is vertical."""
+    right_side = {
+        "eye_inner": (490, 110), "eye": (480, 110), "eye_outer": (470, 110), "ear": (455, 120),
+        "shoulder": (420, 250), "elbow": (400, 380), "wrist": (395, 500), "pinky": (393, 530),
+        "index": (397, 535), "thumb": (405, 525), "hip": (450, 520), "knee": (440, 700),
+        "ankle": (430, 870), "heel": (432, 890), "foot_index": (420, 900),
+    }
+    pose = {"nose": (500, 130), "mouth_right": (490, 150), "mouth_left": (510, 150)}
+    for name, (x, y) in right_side.items():
+        pose[f"right_{name}"] = (x, y)
+        pose[f"left_{name}"] = (1000 - x, y)
+    return pose
+
+
+def _xy(pose: dict[str, tuple[float, float]]) -> np.ndarray:
+    return np.array([pose[name] for name in LANDMARK_NAMES], dtype=float)
+
+
+def _track(frames: np.ndarray) -> LandmarkTrack:
+    t = np.arange(frames.shape[0]) / FPS
+    return LandmarkTrack(times_s=t, xy_px=frames, visibility=np.ones(frames.shape[:2]), width=1000, height=1000)
+
+
+def _still_track(xy: np.ndarray, n_frames=60, *, noise_px=0.5, seed=0) -> LandmarkTrack:
+    frames = np.repeat(xy[None], n_frames, axis=0)
+    frames = frames + np.random.default_rng(seed).normal(0.0, noise_px, frames.shape)
+    return _track(frames)
+
+
+def _mirror(xy: np.ndarray) -> np.ndarray:
+    """The same scene seen from behind: x -> 1000 - x, labels stay anatomical."""
+    return np.stack([1000.0 - xy[:, 0], xy[:, 1]], axis=-1)
+
+
+def _side(xy: np.ndarray) -> np.ndarray:
+    """Turned 90 degrees: every left-right distance shrinks to a tenth."""
+    return np.stack([500.0 + 0.1 * (xy[:, 0] - 500.0), xy[:, 1]], axis=-1)
+
+
+def _rotate(xy: np.ndarray, angle_deg: float) -> np.ndarray:
+    """Rotate about CENTRE, positive = clockwise on the screen (y down)."""
+    a = math.radians(angle_deg)
+    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+    return (xy - CENTRE) @ rot.T + CENTRE
+
+
+# -- view -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        pytest.param(lambda xy: xy, "front", id="front"),
+        pytest.param(_mirror, "back", id="back"),
+        pytest.param(_side, "side", id="side"),
+        pytest.param(lambda xy: _rotate(xy, 10.0), "front", id="front-rolled-10"),
+        pytest.param(lambda xy: _rotate(_mirror(xy), -10.0), "back", id="back-rolled-10"),
+    ],
+)
+def test_detect_view(make, expected):
+    estimate = detect_view(_still_track(make(_xy(_front_pose()))))
+    assert estimate.view == expected
+    assert estimate.confidence == pytest.approx(1.0)
+    assert expected in estimate.reason
+
+
+def test_oblique_view_is_still_frontal():
+    # Turned 45 degrees: widths shrink to cos(45) = 0.71; the width ratio stays above 0.3.
+    xy = _xy(_front_pose())
+    oblique = np.stack([500.0 + math.cos(math.radians(45)) * (xy[:, 0] - 500.0), xy[:, 1]], axis=-1)
+    assert detect_view(_still_track(oblique)).view == "front"
+
+
+def test_view_follows_the_majority_of_frames():
+    front = _xy(_front_pose())
+    frames = np.stack([front] * 40 + [_mirror(front)] * 20)
+    estimate = detect_view(_track(frames))
+    assert estimate.view == "front"
+    assert estimate.confidence == pytest.approx(40 / 60)
+
+
+def test_mostly_side_frames_is_side():
+    front = _xy(_front_pose())
+    frames = np.stack([front] * 20 + [_side(front)] * 40)
+    estimate = detect_view(_track(frames), params=ViewParams(min_frontal_fraction=0.5))
+    assert estimate.view == "side"
+    assert estimate.frontal_fraction == pytest.approx(20 / 60)
+
+
+def test_no_person_is_an_input_problem():
+    frames = np.full((10, len(LANDMARK_NAMES), 2), np.nan)
+    with pytest.raises(InputProblem) as info:
+        detect_view(_track(frames))
+    assert info.value.code == "no_person"
+
+
+# -- camera roll ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("roll_deg", [pytest.param(r, id=f"roll{r:+g}") for r in (-6.0, 0.0, 2.5, 8.0)])
+@pytest.mark.parametrize("view", [pytest.param(lambda xy: xy, id="front"), pytest.param(_mirror, id="back")])
+def test_roll_of_a_person_standing_still(roll_deg, view):
+    xy = _rotate(view(_xy(_front_pose())), roll_deg)
+    estimate = estimate_camera_roll(_still_track(xy))
+    assert estimate.method == "body_axis"
+    # 0.5 px noise over an 780 px body axis: well under 0.1 degree.
+    assert estimate.roll_deg == pytest.approx(roll_deg, abs=0.1)
+    # Feet 136 px apart (0.17 of the height): the floor line is computed and agrees.
+    assert estimate.floor_line_deg == pytest.approx(roll_deg, abs=1.0)
+    assert estimate.start_s is not None and estimate.end_s > estimate.start_s
+
+
+def test_clockwise_roll_is_positive():
+    # Turning the scene clockwise on the screen lowers the image-right foot.
+    xy = _rotate(_xy(_front_pose()), 4.0)
+    left_foot_y = xy[LANDMARK_NAMES.index("left_heel"), 1]  # image right in a front view
+    right_foot_y = xy[LANDMARK_NAMES.index("right_heel"), 1]
+    assert left_foot_y > right_foot_y
+    assert estimate_camera_roll(_still_track(xy)).roll_deg > 3.9
+
+
+def test_feet_together_skip_the_floor_line():
+    pose = _front_pose()
+    for side, x in (("left", 515), ("right", 485)):
+        for joint in ("ankle", "heel", "foot_index"):
+            pose[f"{side}_{joint}"] = (x, pose[f"{side}_{joint}"][1])
+    estimate = estimate_camera_roll(_still_track(_xy(pose)))
+    assert estimate.roll_deg == pytest.approx(0.0, abs=0.1)
+    assert estimate.floor_line_deg is None
+
+
+def test_single_leg_stance_gives_no_roll():
+    pose = _front_pose()
+    # Right foot lifted: the knee bends forward, the ankle rises 200 px.
+    pose["right_ankle"] = (430, 670)
+    pose["right_heel"] = (432, 690)
+    pose["right_foot_index"] = (420, 700)
+    estimate = estimate_camera_roll(_still_track(_xy(pose)))
+    assert estimate.roll_deg is None
+    assert estimate.method == "none"
+    assert "one foot lifted" in estimate.reason
+
+
+def test_walking_gives_no_roll():
+    xy = _xy(_front_pose())
+    t = np.arange(90) / FPS
+    frames = np.repeat(xy[None], len(t), axis=0)
+    feet = [i for i, n in enumerate(LANDMARK_NAMES) if any(j in n for j in ("ankle", "heel", "foot"))]
+    frames[:, feet, 1] -= 60 * np.abs(np.sin(2 * math.pi * t))[:, None]
+    estimate = estimate_camera_roll(_track(frames))
+    assert estimate.roll_deg is None
+    assert "feet never keep still" in estimate.reason
+
+
+def test_short_standing_stretch_is_not_enough():
+    estimate = estimate_camera_roll(_still_track(_xy(_front_pose()), n_frames=12), params=RollParams(min_still_s=0.5))
+    assert estimate.roll_deg is None
