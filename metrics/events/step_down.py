@@ -65,6 +65,8 @@ class RepetitionParams:
     min_stance_ratio : float
         The other foot must move at least this many times more than the stance foot
         for the stance limb to be called confidently.
+    min_other_move_legs : float
+        ... and at least this far (leg lengths); otherwise both feet stayed put.
     """
 
     smoothing_cutoff_hz: float = 3.0
@@ -75,6 +77,7 @@ class RepetitionParams:
     min_separation_s: float = 0.6
     standing_percentile: float = 5.0
     min_stance_ratio: float = 1.5
+    min_other_move_legs: float = 0.05
 
 
 STEP_DOWN_PARAMS = RepetitionParams(min_depth_frac_leg_length=0.08)
@@ -133,9 +136,13 @@ def find_repetitions(
     d = np.asarray(depth, dtype=float)
     known = np.isfinite(d)
     filled = np.where(known, d, 0.0)
+    # Pad with the standing level so that a repetition whose deepest point is the first
+    # or last frame (video cut mid-repetition) still counts as a peak.
+    padded = np.concatenate([[0.0], filled, [0.0]])
     peaks, _ = find_peaks(
-        filled, height=params.min_depth_frac_leg_length, prominence=params.min_depth_frac_leg_length
+        padded, height=params.min_depth_frac_leg_length, prominence=params.min_depth_frac_leg_length
     )
+    peaks = peaks - 1
     peaks = _merge_close_peaks(t, filled, list(peaks), min_separation_s=params.min_separation_s)
     reps = []
     for k, peak in enumerate(peaks):
@@ -175,11 +182,11 @@ def _walk_to_boundary(d, known, peak, limit, level, *, step):
     lowest = peak
     while True:
         j = i + step
+        if j < 0 or j >= len(d) or not known[j]:
+            return i, True
         if j == limit:
             # next repetition reached without coming back: split at the lowest point
             return lowest, False
-        if j < 0 or j >= len(d) or not known[j]:
-            return i, True
         i = j
         if d[i] < d[lowest]:
             lowest = i
@@ -198,8 +205,14 @@ def foot_displacement_legs(body: BodySignals, side: str, start: int, end: int) -
     return float(np.max(np.linalg.norm(xy - xy[0], axis=1)) / leg)
 
 
-def stance_side_of_repetition(body: BodySignals, rep: Repetition, *, min_ratio: float = 1.5) -> tuple[str | None, bool, str]:
+def stance_side_of_repetition(
+    body: BodySignals, rep: Repetition, *, min_ratio: float = 1.5, min_other_move_legs: float = 0.05
+) -> tuple[str | None, bool, str]:
     """The stance limb of one repetition: the foot that moves least.
+
+    Confident when the other foot moved at least ``min_ratio`` times as far as the stance
+    foot and at least ``min_other_move_legs`` leg lengths (if both feet stay put, it is a
+    double-leg movement, not a single-leg one).
 
     Returns
     -------
@@ -215,7 +228,7 @@ def stance_side_of_repetition(body: BodySignals, rep: Repetition, *, min_ratio: 
     stance = min(SIDES, key=lambda s: moved[s])
     other = other_side(stance)
     ratio = moved[other] / max(moved[stance], 1e-6)
-    confident = ratio >= min_ratio
+    confident = ratio >= min_ratio and moved[other] >= min_other_move_legs
     reason = (
         f"the {stance} foot stayed put (moved {moved[stance]:.2f} leg lengths) while the {other} foot "
         f"moved {moved[other]:.2f}"
@@ -275,7 +288,9 @@ def detect_repetitions(
     for rep in find_repetitions(t, depth, params=params):
         notes = []
         if side == "auto":
-            stance, confident, reason = stance_side_of_repetition(body, rep, min_ratio=params.min_stance_ratio)
+            stance, confident, reason = stance_side_of_repetition(
+                body, rep, min_ratio=params.min_stance_ratio, min_other_move_legs=params.min_other_move_legs
+            )
             if stance is None:
                 continue
             if not confident:

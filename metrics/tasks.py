@@ -1,0 +1,297 @@
+"""Which task the person performs, and on which stance limb.
+
+The recogniser runs the event detectors and weighs what they find, in this order:
+
+1. **gait**: stance phases of both feet that alternate (a walk towards or away from
+   the camera, or on a treadmill / in place);
+2. **step_down** or **single_leg_squat**: repetitions of the mid-hip going down and up
+   while one foot stays put. A step-down's stance foot is on a step, so at the deepest
+   point the other foot reaches *lower* in the image than the stance foot (towards the
+   floor); in a single-leg squat both are on the same floor and the other foot is held
+   up, level with or above the stance foot;
+3. **single_leg_stance**: one foot off the ground for a while, the body staying up;
+4. none of these: both feet stayed on the ground (e.g. standing exercises), reported as
+   "no single-leg task found" rather than forced into a task.
+
+When the evidence is thin the detection says so (``confident`` False with the reason)
+instead of guessing silently. The user can override the task and the stance side.
+
+Notes
+-----
+Pixels of the upright frame, x right, y down: "lower in the image" is a larger y.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from metrics.events.base import TASKS, Event
+from metrics.events.body import BodyParams, body_signals
+from metrics.events.gait import GaitParams, detect_gait
+from metrics.events.single_leg_stance import HoldParams, detect_single_leg_stance
+from metrics.events.step_down import (
+    SINGLE_LEG_SQUAT_PARAMS,
+    STEP_DOWN_PARAMS,
+    RepetitionParams,
+    depth_legs,
+    detect_repetitions,
+    find_repetitions,
+    free_foot_drop_legs,
+    stance_side_of_repetition,
+)
+from vision.landmarks import SIDES
+from vision.track import LandmarkTrack
+
+TASK_CHOICES: tuple[str, ...] = ("auto",) + TASKS
+SIDE_CHOICES: tuple[str, ...] = ("auto",) + SIDES
+
+NO_TASK_MESSAGE = (
+    "No single-leg task was found: both feet stayed on the ground. Film a step-down, a single-leg squat, "
+    "a single-leg stance or walking, or choose the task by hand."
+)
+
+
+@dataclass(frozen=True)
+class TaskParams:
+    """Thresholds of the task recogniser.
+
+    Attributes
+    ----------
+    min_gait_phases : int
+        Complete stance phases (both feet together) needed to call it walking.
+    confident_gait_alternation : float
+        Share of consecutive stance phases that switch foot for a confident call.
+    step_min_drop_legs : float
+        At the deepest point of a repetition, the other foot lower than the stance foot
+        by at least this (leg lengths) means it reaches below a step: a step-down.
+    step_margin_legs : float
+        Closer than this to ``step_min_drop_legs`` the step-down / squat call is unsure.
+    confident_hold_s : float
+        A single-leg stance hold at least this long is a confident call.
+    """
+
+    min_gait_phases: int = 3
+    confident_gait_alternation: float = 0.75
+    step_min_drop_legs: float = 0.08
+    step_margin_legs: float = 0.04
+    confident_hold_s: float = 1.0
+
+
+@dataclass(frozen=True)
+class TaskCandidate:
+    """What one detector found: the task, how many events, and in words why it fits or not."""
+
+    task: str
+    events: int
+    evidence: str
+
+    def to_dict(self) -> dict:
+        return {"task": self.task, "events": self.events, "evidence": self.evidence}
+
+
+@dataclass(frozen=True)
+class TaskDetection:
+    """The recognised task.
+
+    Attributes
+    ----------
+    task : str or None
+        One of :data:`metrics.events.base.TASKS`, or None when no single-leg task or
+        walking was found.
+    confident : bool
+        False when the call is a best guess; ``reason`` says why.
+    reason : str
+        One or two plain sentences: what was seen.
+    stance_side : str or None
+        The stance limb of a single-leg task when all its events share it; None for
+        gait (both sides), for mixed sides, or when no task was found.
+    candidates : tuple of TaskCandidate
+        What each detector found.
+    events : tuple of Event
+        The events of the chosen task (empty when ``task`` is None).
+    set_by_user : bool
+        True when the task was given, not detected.
+    """
+
+    task: str | None
+    confident: bool
+    reason: str
+    stance_side: str | None
+    candidates: tuple[TaskCandidate, ...] = field(default_factory=tuple)
+    events: tuple[Event, ...] = field(default_factory=tuple)
+    set_by_user: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "task": self.task,
+            "confident": self.confident,
+            "reason": self.reason,
+            "stance_side": self.stance_side,
+            "set_by_user": self.set_by_user,
+            "candidates": [c.to_dict() for c in self.candidates],
+        }
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+
+
+def detect_events(track: LandmarkTrack, angles=None, task: str = "step_down", *, side: str = "auto") -> list[Event]:
+    """Events of a known task.
+
+    Parameters
+    ----------
+    track : LandmarkTrack
+        Cleaned landmarks, pixels, anatomical sides.
+    angles : metrics.angles.AngleSeries, optional
+        Used to place the peak of holds and stance phases (largest pelvic drop).
+    task : str
+        One of :data:`metrics.events.base.TASKS`.
+    side : {"auto", "left", "right"}
+        Stance limb of a single-leg task ("auto": found per event). Gait always
+        reports both sides; a side given for gait keeps that side's stance phases only.
+
+    Returns
+    -------
+    list of Event
+    """
+    _check_choice("task", task, TASKS)
+    _check_choice("side", side, SIDE_CHOICES)
+    if task in ("step_down", "single_leg_squat"):
+        return detect_repetitions(track, task=task, side=side)
+    if task == "single_leg_stance":
+        return detect_single_leg_stance(track, angles, side=side)
+    events = detect_gait(track, angles)
+    return [e for e in events if side == "auto" or e.side == side]
+
+
+def _common_side(events) -> str | None:
+    sides = {e.side for e in events}
+    return sides.pop() if len(sides) == 1 else None
+
+
+def _gait_candidate(events: list[Event], params: TaskParams) -> tuple[TaskCandidate, bool, bool, str]:
+    complete = [e for e in events if e.complete]
+    per_side = Counter(e.side for e in complete)
+    switches = sum(1 for a, b in zip(complete, complete[1:]) if a.side != b.side)
+    alternation = switches / max(len(complete) - 1, 1)
+    fits = len(complete) >= params.min_gait_phases and all(per_side[s] >= 1 for s in SIDES)
+    confident = fits and alternation >= params.confident_gait_alternation and len(complete) >= params.min_gait_phases + 1
+    evidence = (
+        f"{len(complete)} complete stance phases ({per_side['left']} left, {per_side['right']} right), "
+        f"{alternation:.0%} alternating"
+    )
+    reason = f"Walking: {evidence}."
+    if fits and not confident:
+        reason += " The steps are few or do not alternate cleanly, so the call is unsure."
+    return TaskCandidate("gait", len(complete), evidence), fits, confident, reason
+
+
+def detect_task(
+    track: LandmarkTrack,
+    angles=None,
+    *,
+    task: str = "auto",
+    side: str = "auto",
+    params: TaskParams = TaskParams(),
+) -> TaskDetection:
+    """Recognise the task and the stance limb, and find its events.
+
+    Parameters
+    ----------
+    track : LandmarkTrack
+        Cleaned landmarks, pixels, anatomical sides.
+    angles : metrics.angles.AngleSeries, optional
+        Places the peaks of holds and stance phases.
+    task : {"auto", "step_down", "single_leg_squat", "single_leg_stance", "gait"}
+        "auto" recognises it; anything else is the user's choice and is used as is.
+    side : {"auto", "left", "right"}
+        The stance limb of a single-leg task, or "auto".
+    params : TaskParams
+
+    Returns
+    -------
+    TaskDetection
+    """
+    _check_choice("task", task, TASK_CHOICES)
+    _check_choice("side", side, SIDE_CHOICES)
+    side_note = "" if side == "auto" else f" Stance limb set by the user: {side}."
+
+    if task != "auto":
+        events = detect_events(track, angles, task, side=side)
+        reason = f"Task set by the user: {task}.{side_note}"
+        if not events:
+            reason += " No event of this task was found in the video."
+        if task == "gait" and side != "auto":
+            reason += " Walking has stance phases on both limbs; only the chosen side is kept."
+        stance = side if side != "auto" else (None if task == "gait" else _common_side(events))
+        return TaskDetection(task, True, reason, stance, (), tuple(events), set_by_user=True)
+
+    candidates = []
+
+    # 1. walking
+    gait_events = detect_gait(track, angles)
+    gait, gait_fits, gait_confident, gait_reason = _gait_candidate(gait_events, params)
+    candidates.append(gait)
+    if gait_fits:
+        if side != "auto":
+            gait_events = [e for e in gait_events if e.side == side]
+            gait_reason += side_note + " Only the chosen side's stance phases are kept."
+        return TaskDetection("gait", gait_confident, gait_reason, None, tuple(candidates), tuple(gait_events))
+
+    # 2. repetitions on one leg (step-down or single-leg squat)
+    rep_params: RepetitionParams = SINGLE_LEG_SQUAT_PARAMS
+    body = body_signals(track, params=BodyParams(smoothing_cutoff_hz=rep_params.smoothing_cutoff_hz))
+    depth = depth_legs(body.mid_hip_xy_px[:, 1], body.leg_length_px, standing_percentile=rep_params.standing_percentile)
+    reps = find_repetitions(body.times_s, depth, params=rep_params)
+    single_leg_reps = []
+    for rep in reps:
+        stance, confident, _ = stance_side_of_repetition(
+            body, rep, min_ratio=rep_params.min_stance_ratio, min_other_move_legs=rep_params.min_other_move_legs
+        )
+        if stance is not None and confident:
+            single_leg_reps.append((rep, stance if side == "auto" else side))
+    if single_leg_reps:
+        drops = [free_foot_drop_legs(body, stance, rep.peak) for rep, stance in single_leg_reps]
+        drop = float(np.nanmedian(drops)) if np.any(np.isfinite(drops)) else float("nan")
+        is_step = bool(np.isfinite(drop) and drop >= params.step_min_drop_legs)
+        rep_task = "step_down" if is_step else "single_leg_squat"
+        evidence = (
+            f"{len(single_leg_reps)} repetitions with one foot staying put; at the deepest point the other foot is "
+            f"{abs(drop):.2f} leg lengths {'below' if drop >= 0 else 'above'} the stance foot"
+        )
+        candidates.append(TaskCandidate(rep_task, len(single_leg_reps), evidence))
+        unsure = not np.isfinite(drop) or abs(drop - params.step_min_drop_legs) < params.step_margin_legs
+        events = detect_repetitions(
+            track, task=rep_task, side=side, params=STEP_DOWN_PARAMS if is_step else SINGLE_LEG_SQUAT_PARAMS
+        )
+        what = "a step-down (the other foot reaches below a step)" if is_step else "a single-leg squat on level ground"
+        reason = f"Repetitions on one leg: {evidence}, so {what}.{side_note}"
+        if unsure:
+            reason += " The feet were nearly level at the deepest point, so step-down versus squat is unsure."
+        return TaskDetection(rep_task, not unsure, reason, _common_side(events), tuple(candidates), tuple(events))
+    if reps:
+        candidates.append(
+            TaskCandidate("single_leg_squat", 0, f"{len(reps)} up-down movements of the hips, but both feet stayed put")
+        )
+
+    # 3. single-leg stance
+    holds = detect_single_leg_stance(track, angles, side=side)
+    if holds:
+        longest = max(e.hold_duration_s or 0.0 for e in holds)
+        evidence = f"{len(holds)} hold(s) on one leg, the longest {longest:.1f} s"
+        candidates.append(TaskCandidate("single_leg_stance", len(holds), evidence))
+        confident = longest >= HoldParams().min_hold_s and longest >= params.confident_hold_s
+        reason = f"Single-leg stance: {evidence}.{side_note}"
+        if not confident:
+            reason += " The hold is short, so the call is unsure."
+        return TaskDetection("single_leg_stance", confident, reason, _common_side(holds), tuple(candidates), tuple(holds))
+
+    reason = NO_TASK_MESSAGE
+    if reps:
+        reason += f" ({len(reps)} up-down movements of the hips were seen with both feet on the ground.)"
+    return TaskDetection(None, True, reason, None, tuple(candidates), ())

@@ -1,0 +1,85 @@
+"""Gait stance phases on a synthetic person walking in place: swing times known exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from metrics.events.gait import GaitParams, detect_gait, stance_phases
+from tests.metrics.events_synthetic import LEG_PX, make_track, raised_cosine, steady_times, variable_times
+
+SWING_S = 0.4
+LIFT_PX = 0.1 * LEG_PX
+
+
+def swing_starts(first_s, count, period_s=1.0):
+    return [first_s + k * period_s for k in range(count)]
+
+
+def walking_in_place(times_s, *, left_first_s=0.5, right_first_s=1.0, count=5, toward_camera_px_per_s=0.0):
+    """Each foot lifts for 0.4 s once a second, the feet half a period apart."""
+    foot_dy = {}
+    for side, first in (("left", left_first_s), ("right", right_first_s)):
+        lift = sum(raised_cosine(times_s, s, SWING_S) for s in swing_starts(first, count))
+        foot_dy[side] = -LIFT_PX * lift
+    return make_track(times_s, foot_dy=foot_dy)
+
+
+def expected_stances(first_s, count):
+    """Complete stance phases: from the end of one swing to the start of the next."""
+    starts = swing_starts(first_s, count)
+    return [(a + SWING_S, b) for a, b in zip(starts, starts[1:])]
+
+
+@pytest.mark.parametrize("times", [steady_times(6.0), variable_times(6.0)], ids=["steady_30fps", "variable_rate"])
+def test_stance_phases_alternate_with_known_timing(times):
+    events = detect_gait(walking_in_place(times))
+    complete = [e for e in events if e.complete]
+    assert [e.side for e in complete] == ["left", "right"] * 4
+    tolerance = 0.08 + float(np.max(np.diff(times)))
+    for side, first in (("left", 0.5), ("right", 1.0)):
+        found = [e for e in complete if e.side == side]
+        for event, (start, end) in zip(found, expected_stances(first, 5), strict=True):
+            assert event.start_s == pytest.approx(start, abs=tolerance)
+            assert event.end_s == pytest.approx(end, abs=tolerance)
+
+
+def test_phases_cut_by_the_video_are_incomplete_and_standing_is_not_a_stance():
+    t = steady_times(6.0)
+    events = detect_gait(walking_in_place(t))
+    cut = [e for e in events if not e.complete]
+    # the right foot stands from the first frame until its first swing at 1.0 s, while the
+    # left foot swings at 0.5 s: that phase is cut by the video start
+    assert any(e.side == "right" and e.start_index == 0 for e in cut)
+    # the left foot stands from 0 to 0.5 s without the right foot swinging: not a stance phase
+    assert not any(e.side == "left" and e.start_index == 0 for e in events)
+
+
+def test_standing_still_has_no_stance_phase():
+    t = steady_times(5.0)
+    assert detect_gait(make_track(t)) == []
+
+
+def test_long_pause_is_not_a_stance_phase():
+    t = steady_times(8.0)
+    # left swings at 0.5 and at 4.5: the left foot stands 3.6 s in between (a pause)
+    track = make_track(
+        t,
+        foot_dy={
+            "left": -LIFT_PX * (raised_cosine(t, 0.5, SWING_S) + raised_cosine(t, 4.5, SWING_S)),
+            "right": -LIFT_PX * (raised_cosine(t, 1.0, SWING_S) + raised_cosine(t, 5.0, SWING_S)),
+        },
+    )
+    events = detect_gait(track, params=GaitParams(max_stance_s=2.0))
+    assert all(e.duration_s <= 2.0 for e in events)
+
+
+def test_stance_phases_from_masks():
+    t = np.arange(10) / 10.0
+    left = np.array([0, 0, 1, 1, 0, 0, 0, 1, 1, 0], dtype=bool)
+    right = np.array([1, 0, 0, 0, 0, 1, 1, 0, 0, 0], dtype=bool)
+    phases = stance_phases(t, {"left": left, "right": right}, params=GaitParams(min_stance_s=0.1))
+    # left still 0.4-0.6 s (right swings at 0.5-0.6): a complete left stance phase, frames 4-6
+    assert ("left", 4, 6, True) in phases
+    # right still 0.1-0.4 s while the left swings: frames 1-4
+    assert ("right", 1, 4, True) in phases

@@ -1,0 +1,156 @@
+"""Step-down and single-leg squat repetitions on synthetic people with known timing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from metrics.events.step_down import (
+    RepetitionParams,
+    detect_repetitions,
+    find_repetitions,
+)
+from tests.metrics.events_synthetic import LEG_PX, make_track, raised_cosine, steady_times, variable_times
+from vision.landmarks import other_side
+
+# A raised-cosine repetition of duration T is back within 20 % of its depth where
+# (1 - cos(2 pi phase)) / 2 = 0.2, i.e. phase = acos(0.6) / (2 pi).
+BOUNDARY_PHASE = np.arccos(0.6) / (2 * np.pi)
+
+
+def expected_times(start_s, duration_s):
+    return (
+        start_s + BOUNDARY_PHASE * duration_s,
+        start_s + duration_s / 2,
+        start_s + (1 - BOUNDARY_PHASE) * duration_s,
+    )
+
+
+def step_down_track(times_s, stance, reps, *, depth_px=80.0, box_px=80.0):
+    """Stance foot on a box (higher in the image); the other foot reaches down to the floor at each repetition."""
+    bump = sum(raised_cosine(times_s, start, duration) for start, duration in reps)
+    return make_track(
+        times_s,
+        mid_hip_dy=-box_px + depth_px * bump,
+        foot_dy={stance: -box_px, other_side(stance): -box_px + 10 + (box_px - 10) * bump},
+    )
+
+
+def squat_track(times_s, stance, reps, *, depth_px=60.0, lift_px=60.0):
+    """Both feet on the floor level; the other foot held up and going down with the pelvis."""
+    bump = sum(raised_cosine(times_s, start, duration) for start, duration in reps)
+    return make_track(
+        times_s,
+        mid_hip_dy=depth_px * bump,
+        foot_dy={stance: 0.0, other_side(stance): -lift_px + depth_px * bump},
+    )
+
+
+@pytest.mark.parametrize("stance", ["left", "right"])
+def test_three_step_downs_found_with_timing_and_stance(stance):
+    t = steady_times(10.0)
+    reps = [(1.0, 2.0), (4.0, 2.0), (7.0, 2.0)]
+    events = detect_repetitions(step_down_track(t, stance, reps), task="step_down")
+    assert len(events) == 3
+    for event, (start, duration) in zip(events, reps):
+        exp_start, exp_peak, exp_end = expected_times(start, duration)
+        assert event.side == stance
+        assert event.task == "step_down"
+        assert event.complete
+        assert event.start_s == pytest.approx(exp_start, abs=0.05)
+        assert event.peak_s == pytest.approx(exp_peak, abs=0.05)
+        assert event.end_s == pytest.approx(exp_end, abs=0.05)
+        assert event.depth_leg_lengths == pytest.approx(80.0 / LEG_PX, abs=0.01)
+        assert t[event.peak_index] == event.peak_s
+
+
+def test_the_stance_foot_on_the_box_is_the_higher_one_not_the_lower():
+    # Stance right on the box: at the deepest point the left foot is the lower one in the
+    # image. The stance limb must still be right: the foot that stays put.
+    t = steady_times(4.0)
+    track = step_down_track(t, "right", [(1.0, 2.0)])
+    peak = int(np.argmin(np.abs(t - 2.0)))
+    assert track.point("left_ankle")[peak, 1] > track.point("right_ankle")[peak, 1]
+    (event,) = detect_repetitions(track, task="step_down")
+    assert event.side == "right"
+
+
+@pytest.mark.parametrize("stance", ["left", "right"])
+def test_single_leg_squat_stance_is_the_foot_that_stays_on_the_floor(stance):
+    t = steady_times(6.0)
+    events = detect_repetitions(squat_track(t, stance, [(1.0, 2.0), (3.5, 2.0)]), task="single_leg_squat")
+    assert [e.side for e in events] == [stance, stance]
+    assert events[0].peak_s == pytest.approx(2.0, abs=0.05)
+
+
+def test_one_repetition_only():
+    t = steady_times(4.0)
+    events = detect_repetitions(step_down_track(t, "left", [(1.0, 2.0)]), task="step_down")
+    assert len(events) == 1
+    assert events[0].complete
+
+
+def test_repetition_cut_by_the_video_end_is_marked_incomplete():
+    t = steady_times(5.0)
+    # the second repetition would end at 6.0 s; the video stops at 5.0 s, past its deepest point
+    events = detect_repetitions(step_down_track(t, "right", [(1.0, 2.0), (4.0, 2.0)]), task="step_down")
+    assert len(events) == 2
+    assert events[0].complete
+    assert not events[1].complete
+    assert events[1].end_index == len(t) - 1
+    assert events[1].peak_s == pytest.approx(t[-1], abs=0.05)
+
+
+def test_variable_frame_rate_uses_real_timestamps():
+    t = variable_times(10.0)
+    reps = [(1.0, 2.0), (5.0, 3.0)]
+    events = detect_repetitions(step_down_track(t, "left", reps), task="step_down")
+    assert len(events) == 2
+    max_dt = float(np.max(np.diff(t)))
+    for event, (start, duration) in zip(events, reps):
+        exp_start, exp_peak, exp_end = expected_times(start, duration)
+        assert event.start_s == pytest.approx(exp_start, abs=max_dt)
+        assert event.peak_s == pytest.approx(exp_peak, abs=max_dt)
+        assert event.end_s == pytest.approx(exp_end, abs=max_dt)
+
+
+def test_shallow_bob_is_not_a_repetition():
+    t = steady_times(6.0)
+    shallow = 0.03 * LEG_PX  # 3 % of the leg: below min_depth_frac_leg_length
+    events = detect_repetitions(step_down_track(t, "left", [(1.0, 2.0)], depth_px=shallow), task="step_down")
+    assert events == []
+
+
+def test_back_to_back_repetitions_split_at_the_highest_point_between():
+    # Two repetitions with no pause: the boundary is the highest mid-hip between them.
+    # Bumps at 1.0-3.0 s and 2.4-4.4 s: their sum stays above 20 % of the depth between them
+    # (each is 0.206 of its depth at 2.7 s), so the split is at the highest point, 2.7 s.
+    t = steady_times(6.0)
+    events = detect_repetitions(step_down_track(t, "right", [(1.0, 2.0), (2.4, 2.0)]), task="step_down")
+    assert len(events) == 2
+    assert events[0].end_index == events[1].start_index
+    assert events[0].end_s == pytest.approx(2.7, abs=0.05)
+
+
+def test_side_override_is_used():
+    t = steady_times(4.0)
+    events = detect_repetitions(step_down_track(t, "right", [(1.0, 2.0)]), task="step_down", side="left")
+    assert [e.side for e in events] == ["left"]
+    assert "set by the user" in events[0].notes[0]
+
+
+def test_find_repetitions_on_a_plain_depth_curve():
+    t = np.linspace(0, 4, 401)
+    depth = 0.2 * raised_cosine(t, 1.0, 2.0)
+    (rep,) = find_repetitions(t, depth, params=RepetitionParams(min_depth_frac_leg_length=0.1))
+    assert t[rep.peak] == pytest.approx(2.0, abs=0.01)
+    assert rep.depth_legs == pytest.approx(0.2, abs=1e-3)
+
+
+def test_invalid_arguments_raise():
+    t = steady_times(2.0)
+    track = make_track(t)
+    with pytest.raises(ValueError, match="task"):
+        detect_repetitions(track, task="gait")
+    with pytest.raises(ValueError, match="side"):
+        detect_repetitions(track, side="middle")

@@ -1,0 +1,110 @@
+"""Task recognition and stance limb on synthetic people doing each task."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from metrics.tasks import NO_TASK_MESSAGE, detect_events, detect_task
+from tests.metrics.events_synthetic import make_track, raised_cosine, steady_times
+from tests.metrics.test_events_gait import walking_in_place
+from tests.metrics.test_events_single_leg_stance import hold_track
+from tests.metrics.test_events_step_down import squat_track, step_down_track
+
+
+@pytest.mark.parametrize("stance", ["left", "right"])
+def test_step_down_recognised_with_the_box_foot_as_stance(stance):
+    t = steady_times(8.0)
+    found = detect_task(step_down_track(t, stance, [(1.0, 2.0), (4.0, 2.0)]))
+    assert found.task == "step_down"
+    assert found.confident
+    assert found.stance_side == stance
+    assert len(found.events) == 2
+    assert "below" in found.reason
+
+
+@pytest.mark.parametrize("stance", ["left", "right"])
+def test_single_leg_squat_recognised(stance):
+    t = steady_times(8.0)
+    found = detect_task(squat_track(t, stance, [(1.0, 2.0), (4.0, 2.0)]))
+    assert found.task == "single_leg_squat"
+    assert found.confident
+    assert found.stance_side == stance
+
+
+@pytest.mark.parametrize("stance", ["left", "right"])
+def test_single_leg_stance_recognised(stance):
+    t = steady_times(8.0)
+    found = detect_task(hold_track(t, stance))
+    assert found.task == "single_leg_stance"
+    assert found.confident
+    assert found.stance_side == stance
+    assert len(found.events) == 1
+
+
+def test_walking_recognised_with_both_sides():
+    t = steady_times(6.0)
+    found = detect_task(walking_in_place(t))
+    assert found.task == "gait"
+    assert found.confident
+    assert found.stance_side is None
+    assert {e.side for e in found.events} == {"left", "right"}
+
+
+def test_standing_with_arm_raises_is_no_task():
+    # both feet planted, hands moving away from the body and back, hips still
+    t = steady_times(10.0)
+    raises = sum(raised_cosine(t, s, 1.5) for s in (1.0, 3.0, 5.0, 7.0)) * 150.0
+    found = detect_task(make_track(t, wrist_dx={"left": raises, "right": raises}))
+    assert found.task is None
+    assert found.events == ()
+    assert found.reason == NO_TASK_MESSAGE
+
+
+def test_double_leg_squat_is_no_single_leg_task():
+    t = steady_times(8.0)
+    bump = raised_cosine(t, 1.0, 2.0) + raised_cosine(t, 4.0, 2.0)
+    found = detect_task(make_track(t, mid_hip_dy=80.0 * bump))
+    assert found.task is None
+    assert "both feet on the ground" in found.reason
+
+
+def test_short_hold_is_reported_as_unsure():
+    t = steady_times(4.0)
+    from tests.metrics.events_synthetic import smooth_step
+
+    lift = smooth_step(t, 1.0, 0.2) - smooth_step(t, 1.6, 0.2)  # about 0.8 s on one leg
+    found = detect_task(hold_track(t, "left", lift=lift))
+    assert found.task == "single_leg_stance"
+    assert not found.confident
+    assert "unsure" in found.reason
+
+
+def test_user_task_and_side_are_used_as_given():
+    t = steady_times(8.0)
+    track = step_down_track(t, "right", [(1.0, 2.0)])
+    found = detect_task(track, task="single_leg_squat", side="left")
+    assert found.task == "single_leg_squat"
+    assert found.set_by_user
+    assert found.stance_side == "left"
+    assert all(e.side == "left" and e.task == "single_leg_squat" for e in found.events)
+
+
+def test_user_task_without_events_says_so():
+    t = steady_times(4.0)
+    found = detect_task(make_track(t), task="single_leg_stance")
+    assert found.task == "single_leg_stance"
+    assert found.events == ()
+    assert "No event" in found.reason
+
+
+def test_detect_events_keeps_only_the_chosen_gait_side():
+    t = steady_times(6.0)
+    events = detect_events(walking_in_place(t), None, "gait", side="right")
+    assert events and all(e.side == "right" for e in events)
+
+
+@pytest.mark.parametrize("kwargs", [{"task": "jumping"}, {"side": "both"}])
+def test_bad_choices_raise(kwargs):
+    with pytest.raises(ValueError):
+        detect_task(make_track(steady_times(1.0)), **kwargs)
