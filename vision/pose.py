@@ -1,0 +1,384 @@
+"""Pose landmarks of one person through a video, with MediaPipe PoseLandmarker.
+
+:func:`estimate_pose` is the whole job for a file: probe it, find the model, decode the
+frames upright and run the landmarker in VIDEO mode on them. :func:`landmarks_from_frames`
+does the last part for any iterable of :class:`~vision.decode.Frame` (for callers that
+decode in their own way), and :class:`PoseEstimator` wraps a single landmarker.
+
+One main person
+---------------
+The landmarker looks for up to ``num_poses`` people per frame so that somebody else in
+view is *counted* (``LandmarkTrack.extra_people``), but the track follows one person:
+at the start the largest one, afterwards the one nearest to where the main person was
+last seen, if near enough to be the same body (:class:`MainPersonFollower`). The same
+body detected twice counts once (:func:`distinct_people`).
+
+Non-square frames
+-----------------
+MediaPipe logs "Using NORM_RECT without IMAGE_DIMENSIONS is only supported for the square
+ROI". Measured on the portrait clip pose2sim_single_cam01 (1080x1920, 100 frames), the
+landmarks of the raw frames and of the same frames padded to a square differ by a median
+1.25 px (95th percentile 3.8 px), with no systematic offset (mean dx, dy within 0.9 px)
+and segment lengths equal within 0.3 %; on vaila_mlwalk (1920x1080) the median is 0.28 px.
+Frames are therefore passed as they are.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+
+from vision.decode import DecodeLimits, Frame, iter_frames, probe_video
+from vision.errors import InputProblem
+from vision.models import model_file, resolve_model
+from vision.native_stderr import native_stderr_silenced
+from vision.track import N_LANDMARKS, LandmarkTrack
+
+ProgressCallback = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class PoseParams:
+    """Settings of the landmarker and of the person bookkeeping.
+
+    Attributes
+    ----------
+    num_poses : int
+        People looked for per frame; 2 lets a second person be noticed and counted.
+    min_detection_confidence, min_presence_confidence, min_tracking_confidence : float
+        MediaPipe's thresholds, in [0, 1].
+    min_person_fraction : float
+        If a person is found in fewer than this fraction of the frames, the video is
+        refused with ``InputProblem("no_person")``.
+    duplicate_body_fraction : float
+        Two detections whose landmarks lie on average closer than this fraction of the
+        body size are the same person found twice (not counted as an extra person).
+    max_step_body_fraction : float
+        From one frame to the next, the main person's landmarks may move on average by
+        at most this fraction of the body size; a farther detection is someone else.
+    max_speed_body_per_s : float
+        After frames where the main person was not found, the allowed distance grows
+        by this many body sizes per second of absence.
+
+    Notes
+    -----
+    The body size is the diagonal of the bounding box of the visible landmarks, pixels.
+    """
+
+    num_poses: int = 2
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+    min_person_fraction: float = 0.05
+    duplicate_body_fraction: float = 0.2
+    max_step_body_fraction: float = 0.5
+    max_speed_body_per_s: float = 1.0
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person found in one frame.
+
+    Attributes
+    ----------
+    xy_px : ndarray, shape (33, 2)
+        Landmark positions in pixels of the full-size upright frame (x right, y down).
+        Points MediaPipe places outside the picture keep their outside coordinates.
+    visibility : ndarray, shape (33,)
+    world_xyz : ndarray, shape (33, 3)
+        Metres, origin between the hips (MediaPipe's world landmarks).
+    """
+
+    xy_px: np.ndarray
+    visibility: np.ndarray
+    world_xyz: np.ndarray
+
+    def _box_span_px(self) -> np.ndarray:
+        points = self.xy_px[self.visibility >= 0.5]
+        if len(points) < 2:
+            points = self.xy_px
+        return points.max(axis=0) - points.min(axis=0)
+
+    @property
+    def box_area_px2(self) -> float:
+        """Area of the bounding box of the visible landmarks (all of them if none is)."""
+        span = self._box_span_px()
+        return float(span[0] * span[1])
+
+    @property
+    def body_size_px(self) -> float:
+        """Diagonal of the bounding box of the visible landmarks, pixels."""
+        return float(np.hypot(*self._box_span_px()))
+
+    def distance_px(self, xy_px: np.ndarray) -> float:
+        """Mean distance between this person's landmarks and ``xy_px`` (33, 2), pixels."""
+        return float(np.nanmean(np.linalg.norm(self.xy_px - xy_px, axis=1)))
+
+
+class PoseEstimator:
+    """One MediaPipe PoseLandmarker in VIDEO mode, for one video; use it in a ``with`` block.
+
+    Parameters
+    ----------
+    model_path
+        The ``.task`` model bundle.
+    params
+        Landmarker settings.
+
+    Notes
+    -----
+    The landmarker is stateful (it tracks between frames) and wants strictly
+    increasing timestamps, so it is never shared between videos. Its native log lines
+    are kept off the terminal's stderr.
+    """
+
+    def __init__(self, model_path: str | os.PathLike, *, params: PoseParams | None = None) -> None:
+        self.model_path = Path(model_path)
+        self.params = params or PoseParams()
+        self._landmarker = None
+        self._last_ms = -1
+
+    def __enter__(self) -> "PoseEstimator":
+        import mediapipe as mp  # heavy import, only when landmarks are needed
+        from mediapipe.tasks.python import vision as mp_vision
+        from mediapipe.tasks.python.core.base_options import BaseOptions
+
+        self._mp = mp
+        options = mp_vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(self.model_path)),
+            running_mode=mp_vision.RunningMode.VIDEO,
+            num_poses=self.params.num_poses,
+            min_pose_detection_confidence=self.params.min_detection_confidence,
+            min_pose_presence_confidence=self.params.min_presence_confidence,
+            min_tracking_confidence=self.params.min_tracking_confidence,
+        )
+        try:
+            with native_stderr_silenced():
+                self._landmarker = mp_vision.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as exc:
+            raise InputProblem(
+                "model_unusable",
+                f"The pose model '{self.model_path}' cannot be loaded ({' '.join(str(exc).split())[:120]}).",
+                "Use the official pose_landmarker .task file (leave out --model to use the standard one).",
+            ) from exc
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._landmarker is not None:
+            with native_stderr_silenced():
+                self._landmarker.close()
+            self._landmarker = None
+
+    def detect(self, rgb: np.ndarray, time_s: float, *, width: int, height: int) -> list[Person]:
+        """People in one upright frame, in pixels of a ``width`` x ``height`` frame.
+
+        ``rgb`` may be a downscaled copy of the displayed frame: MediaPipe's coordinates
+        are fractions of the picture, scaled here by the full ``width`` and ``height``.
+        ``time_s`` must increase from call to call; it is sent as whole milliseconds,
+        nudged up by 1 ms where rounding would repeat a value.
+        """
+        if self._landmarker is None:
+            raise RuntimeError("PoseEstimator must be used inside a 'with' block")
+        timestamp_ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)
+        self._last_ms = timestamp_ms
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        with native_stderr_silenced():
+            result = self._landmarker.detect_for_video(image, timestamp_ms)
+        people = []
+        for landmarks, world in zip(result.pose_landmarks, result.pose_world_landmarks, strict=True):
+            xy = np.array([(p.x * width, p.y * height) for p in landmarks], dtype=float)
+            vis = np.array([p.visibility if p.visibility is not None else np.nan for p in landmarks], dtype=float)
+            xyz = np.array([(p.x, p.y, p.z) for p in world], dtype=float)
+            people.append(Person(xy_px=xy, visibility=vis, world_xyz=xyz))
+        return people
+
+
+def distinct_people(people: list[Person], *, params: PoseParams | None = None) -> list[Person]:
+    """Drop detections that repeat an earlier one (the same body found twice)."""
+    params = params or PoseParams()
+    kept: list[Person] = []
+    for person in people:
+        if all(
+            person.distance_px(other.xy_px) > params.duplicate_body_fraction * max(person.body_size_px, other.body_size_px)
+            for other in kept
+        ):
+            kept.append(person)
+    return kept
+
+
+class MainPersonFollower:
+    """Picks the same person frame after frame.
+
+    At the start the largest person (bounding box of the visible landmarks) becomes the
+    main person; afterwards the person nearest to where the main person was last seen,
+    provided they are near enough to be the same body (:class:`PoseParams`:
+    ``max_step_body_fraction`` plus ``max_speed_body_per_s`` per second of absence).
+    Otherwise the main person counts as not found in that frame, so someone else
+    entering the picture does not take over the track.
+    """
+
+    def __init__(self, *, params: PoseParams | None = None) -> None:
+        self.params = params or PoseParams()
+        self._last: Person | None = None
+        self._last_time_s = 0.0
+
+    def choose(self, people: list[Person], time_s: float) -> int | None:
+        """Index of the main person in ``people``, or None if they are not among them."""
+        if not people:
+            return None
+        if self._last is None:
+            best = int(np.argmax([p.box_area_px2 for p in people]))
+        else:
+            distances = [p.distance_px(self._last.xy_px) for p in people]
+            best = int(np.argmin(distances))
+            gap_s = max(time_s - self._last_time_s, 0.0)
+            allowed_px = self._last.body_size_px * (
+                self.params.max_step_body_fraction + self.params.max_speed_body_per_s * gap_s
+            )
+            if distances[best] > allowed_px:
+                return None
+        self._last, self._last_time_s = people[best], time_s
+        return best
+
+
+def landmarks_from_frames(
+    frames: Iterable[Frame],
+    *,
+    width: int,
+    height: int,
+    model_path: str | os.PathLike,
+    pose_model: str = "",
+    params: PoseParams | None = None,
+    progress: ProgressCallback | None = None,
+    total_frames: int | None = None,
+) -> LandmarkTrack:
+    """Run one landmarker over upright frames and follow one main person.
+
+    Parameters
+    ----------
+    frames
+        Upright frames with increasing ``time_s`` (possibly downscaled).
+    width, height
+        Size of the full displayed frame; landmarks are returned in its pixels.
+    model_path, pose_model
+        Model file, and the name recorded in the track.
+    params
+        Landmarker and bookkeeping settings.
+    progress, total_frames
+        ``progress(fraction)`` is called after each frame when ``total_frames`` is known.
+
+    Returns
+    -------
+    LandmarkTrack
+        NaN positions, zero visibility where the main person is not found.
+
+    Raises
+    ------
+    InputProblem
+        ``no_person`` if a person is found in fewer than ``params.min_person_fraction``
+        of the frames.
+    """
+    params = params or PoseParams()
+    times, xys, viss, worlds, extras = [], [], [], [], []
+    follower = MainPersonFollower(params=params)
+    found = 0
+    with PoseEstimator(model_path, params=params) as estimator:
+        for count, frame in enumerate(frames, start=1):
+            people = distinct_people(estimator.detect(frame.rgb, frame.time_s, width=width, height=height), params=params)
+            main = follower.choose(people, frame.time_s)
+            times.append(frame.time_s)
+            extras.append(max(len(people) - 1, 0))
+            if main is None:
+                xys.append(np.full((N_LANDMARKS, 2), np.nan))
+                viss.append(np.zeros(N_LANDMARKS))
+                worlds.append(np.full((N_LANDMARKS, 3), np.nan))
+            else:
+                person = people[main]
+                found += 1
+                xys.append(person.xy_px)
+                viss.append(person.visibility)
+                worlds.append(person.world_xyz)
+            if progress is not None and total_frames:
+                progress(min(count / total_frames, 1.0))
+    if not times or found < max(1, params.min_person_fraction * len(times)):
+        raise InputProblem(
+            "no_person",
+            "No person was found in the video."
+            if found == 0
+            else f"A person was found in only {found} of {len(times)} frames.",
+            "Film the whole body, head to feet, from 2-3 m away, in good light, with one person in view.",
+        )
+    return LandmarkTrack(
+        times_s=np.asarray(times, dtype=float),
+        xy_px=np.stack(xys),
+        visibility=np.stack(viss),
+        width=int(width),
+        height=int(height),
+        world_xyz=np.stack(worlds),
+        extra_people=np.asarray(extras, dtype=int),
+        pose_model=pose_model,
+    )
+
+
+def estimate_pose(
+    path: str | os.PathLike,
+    *,
+    variant: str = "full",
+    model_path: str | os.PathLike | None = None,
+    max_side: int | None = None,
+    progress: ProgressCallback | None = None,
+    limits: DecodeLimits | None = None,
+    params: PoseParams | None = None,
+) -> LandmarkTrack:
+    """Landmarks of the main person in every frame of a video.
+
+    Parameters
+    ----------
+    path
+        The video file.
+    variant
+        Model variant, ``"lite"``, ``"full"`` or ``"heavy"``.
+    model_path
+        An explicit model file (otherwise found by :func:`vision.models.resolve_model`).
+    max_side
+        Run the landmarker on frames downscaled so their longer side is at most this
+        many pixels (faster); landmarks are still in pixels of the full-size frame.
+    progress
+        Called with the fraction of frames done, in (0, 1].
+    limits
+        Size, duration and resolution limits for :func:`vision.decode.probe_video`.
+    params
+        Landmarker settings.
+
+    Returns
+    -------
+    LandmarkTrack
+        Times from the video's presentation timestamps, positions in pixels of the
+        upright displayed frame (x right, y down).
+
+    Raises
+    ------
+    InputProblem
+        From probing and decoding, from the model lookup, or ``no_person``.
+    """
+    info = probe_video(path, limits=limits)
+    model = resolve_model(variant, model_path=model_path)
+    name = Path(model).stem if model_path is not None else model_file(variant).name
+    return landmarks_from_frames(
+        iter_frames(path, max_side=max_side),
+        width=info.width,
+        height=info.height,
+        model_path=model,
+        pose_model=name,
+        params=params,
+        progress=progress,
+        total_frames=info.frames,
+    )
+
