@@ -172,7 +172,7 @@ def _fill_gaps(xy: np.ndarray, times_s: np.ndarray, *, max_gap_s: float) -> tupl
             gap_s = times_s[gap_stop] - times_s[gap_start - 1]
             if gap_s <= max_gap_s and interpolator is not None:
                 out[gap_start:gap_stop, j] = interpolator(times_s[gap_start:gap_stop])
-                counts["points_interpolated"] += gap_stop - gap_start
+                counts["points_interpolated"] += int(gap_stop - gap_start)
                 counts["gaps_filled"] += 1
             else:
                 counts["gaps_left_missing"] += 1

@@ -170,3 +170,12 @@ def test_helpers():
 def test_invalid_params_are_rejected(kwargs):
     with pytest.raises(ValueError):
         CleaningParams(**kwargs)
+
+
+def test_counts_are_plain_ints():
+    t = _times()
+    raw = _truth(t)
+    raw[30:33, KNEE] = np.nan
+    counts = clean_track(_track(t, raw)).counts
+    assert counts["points_interpolated"] == 3
+    assert all(type(value) is int for value in counts.values())
