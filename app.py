@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import json
 import tempfile
+import tomllib
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 
@@ -70,12 +71,12 @@ def cached_landmarks(video_sha256: str, model: str, _video_path: str):
 
 @st.cache_data(show_spinner=False, max_entries=24)
 def cached_analysis(video_sha256: str, model: str, task: str, side: str, view: str,
-                    thresholds_json: str, _landmarks):
+                    thresholds_toml: str, _landmarks):
     """Everything after the pose model, for one set of settings (cheap)."""
     from hipscreen.pipeline import AnalysisOptions, assess
 
-    options = AnalysisOptions(task=task, side=side, view=view, model=model)
-    return assess(_landmarks, options=options, thresholds=thresholds_from_json(thresholds_json))
+    options = AnalysisOptions(task=task, side=side, view=view, model=model, config_path=overrides_file(thresholds_toml))
+    return assess(_landmarks, options=options)
 
 
 @st.cache_data(show_spinner=False, max_entries=6)
@@ -98,28 +99,39 @@ def session_store(path: str) -> SessionStore:
 
 
 # -- thresholds --------------------------------------------------------------------------------
-def default_thresholds():
-    from metrics.flags import load_thresholds
+def default_threshold_config() -> dict:
+    """The default thresholds file of metrics (flags, changes, scores) as a dict."""
+    from importlib import resources
 
-    return load_thresholds(None)
-
-
-def thresholds_to_json(thresholds) -> str:
-    if dataclasses.is_dataclass(thresholds):
-        return json.dumps(dataclasses.asdict(thresholds), sort_keys=True, default=str)
-    return json.dumps(thresholds, sort_keys=True, default=str)
+    return tomllib.loads(resources.files("metrics").joinpath("thresholds.toml").read_text(encoding="utf-8"))
 
 
-def thresholds_from_json(text: str):
-    """The thresholds object back from its JSON form (None = the defaults)."""
-    if not text:
+def overrides_toml(overrides: dict[str, dict[str, float]]) -> str:
+    """A clinic-style TOML file holding only the changed flag thresholds ('' if none)."""
+    lines = []
+    for code in sorted(overrides):
+        lines.append(f"[flags.{code}]")
+        lines.extend(f"{key} = {float(value)!r}" for key, value in sorted(overrides[code].items()))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def overrides_file(toml_text: str) -> str | None:
+    """Path of a file holding ``toml_text`` (named by its hash), or None for the defaults."""
+    if not toml_text:
         return None
-    from metrics import flags
+    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    path = UPLOAD_DIR / f"thresholds-{hashlib.sha256(toml_text.encode()).hexdigest()[:16]}.toml"
+    if not path.is_file():
+        path.write_text(toml_text, encoding="utf-8")
+    return str(path)
 
-    data = json.loads(text)
-    if hasattr(flags, "thresholds_from_dict"):
-        return flags.thresholds_from_dict(data)
-    return None
+
+def flag_rules(toml_text: str) -> dict[str, dict]:
+    """The flag rules in force: the defaults with the overrides merged over them."""
+    rules = {code: dict(rule) for code, rule in default_threshold_config().get("flags", {}).items()}
+    for code, rule in tomllib.loads(toml_text).get("flags", {}).items() if toml_text else ():
+        rules.setdefault(code, {}).update(rule)
+    return rules
 
 
 # -- video input ----------------------------------------------------------------------------------
@@ -159,6 +171,10 @@ def deg(value, *, signed: bool = False) -> str:
     return f"{value:+.1f}°" if signed else f"{value:.1f}°"
 
 
+def percent(fraction) -> str:
+    return "–" if fraction is None else f"{100 * float(fraction):.0f}%"
+
+
 def angle_label(key: str, viewer: str) -> str:
     table = words.ANGLE_LABELS_PATIENT if viewer == "Patient" else words.ANGLE_LABELS_CLINICIAN
     return table[key]
@@ -168,18 +184,11 @@ def task_label(task: str | None) -> str:
     return words.TASK_LABELS.get(task, "No single-leg task found") if task else "No single-leg task found"
 
 
-def flag_value_text(flag: dict) -> tuple[str, str]:
-    """(value, threshold) as text; degrees unless the flag names another unit."""
-    if "value_deg" in flag:
-        return deg(flag.get("value_deg")), deg(flag.get("threshold_deg"))
-    unit = flag.get("unit", "")
-    value, threshold = flag.get("value"), flag.get("threshold")
-    fmt = (lambda v: "–" if v is None else f"{v:.2f} {unit}".strip())
-    return fmt(value), fmt(threshold)
-
-
-def disclaimer() -> None:
-    st.caption(":material/info: " + words.DISCLAIMER)
+def disclaimer(viewer: str = "Clinician") -> None:
+    if viewer == "Patient":
+        st.info(words.DISCLAIMER, icon=":material/info:")
+    else:
+        st.caption(":material/info: " + words.DISCLAIMER)
 
 
 # -- sidebar ------------------------------------------------------------------------------------------------
@@ -197,40 +206,27 @@ def sidebar() -> dict:
     view = st.sidebar.selectbox("Filmed from", ("auto", "front", "back"), key="view",
                                 format_func=lambda v: {"auto": "Recognise automatically", "front": "The front", "back": "Behind"}[v])
     model = "full"
-    thresholds_json = ""
-    if viewer == "Clinician":
-        thresholds_json = threshold_editor()
+    thresholds_toml = threshold_editor() if viewer == "Clinician" else ""
     return {"viewer": viewer, "page": page, "task": task, "side": side, "view": view, "model": model,
-            "thresholds_json": thresholds_json}
+            "thresholds_toml": thresholds_toml}
 
 
 def threshold_editor() -> str:
-    """Clinician overrides of the flag thresholds; '' means the defaults."""
-    try:
-        thresholds = default_thresholds()
-    except (ImportError, OSError, ValueError) as error:
-        st.sidebar.caption(f"Thresholds: defaults ({error}).")
-        return ""
-    from metrics import flags
-
-    if not hasattr(flags, "thresholds_from_dict") or not dataclasses.is_dataclass(thresholds):
-        st.sidebar.caption("Thresholds: the clinic's defaults.")
-        return ""
-    data = dataclasses.asdict(thresholds)
-    changed = False
+    """Clinician overrides of the flag thresholds, as TOML text ('' = the defaults)."""
+    overrides: dict[str, dict[str, float]] = {}
     with st.sidebar.expander("Flag thresholds (degrees)"):
         st.caption("Changing a threshold re-checks the flags without re-running the pose model.")
-        for code, rule in data.items():
-            if not isinstance(rule, dict):
+        for code, rule in default_threshold_config().get("flags", {}).items():
+            if "caution_deg" not in rule or "marked_deg" not in rule:
                 continue
-            for level in ("caution_deg", "marked_deg"):
-                if isinstance(rule.get(level), (int, float)):
-                    new = st.number_input(f"{words.flag_label(code)}: {level.split('_')[0]}", value=float(rule[level]),
-                                          step=0.5, key=f"thr_{code}_{level}")
-                    if new != rule[level]:
-                        rule[level] = new
-                        changed = True
-    return json.dumps(data, sort_keys=True, default=str) if changed else ""
+            st.markdown(f"**{words.flag_label(code)}**")
+            cols = st.columns(2)
+            for col, level in zip(cols, ("caution_deg", "marked_deg")):
+                value = col.number_input(level.split("_")[0].capitalize(), value=float(rule[level]), step=0.5,
+                                         key=f"thr_{code}_{level}", format="%.1f")
+                if value != float(rule[level]):
+                    overrides.setdefault(code, {})[level] = value
+    return overrides_toml(overrides)
 
 
 # -- the analyse page ----------------------------------------------------------------------------------------
@@ -279,7 +275,7 @@ def run_analysis(video: tuple[Path, str, str], settings: dict):
     try:
         landmarks = cached_landmarks(digest, settings["model"], str(path))
         analysis = cached_analysis(digest, settings["model"], settings["task"], settings["side"], settings["view"],
-                                   settings["thresholds_json"], landmarks)
+                                   settings["thresholds_toml"], landmarks)
     except InputProblem as problem:
         st.error(str(problem))
         return None
@@ -287,7 +283,7 @@ def run_analysis(video: tuple[Path, str, str], settings: dict):
 
 
 def settings_key(settings: dict) -> str:
-    return json.dumps({k: settings[k] for k in ("model", "task", "side", "view", "thresholds_json")}, sort_keys=True)
+    return json.dumps({k: settings[k] for k in ("model", "task", "side", "view", "thresholds_toml")}, sort_keys=True)
 
 
 def analyse_page(settings: dict) -> None:
@@ -295,7 +291,7 @@ def analyse_page(settings: dict) -> None:
     st.title("hipscreen")
     st.markdown("Measures how the **pelvis, trunk, hips and knees** move during step-downs, single-leg squats, "
                 "single-leg stance and walking, from a phone video filmed from the front or from behind.")
-    disclaimer()
+    disclaimer(viewer)
     filming_guide(viewer)
     video = choose_video()
     if video is None:
@@ -314,7 +310,7 @@ def analyse_page(settings: dict) -> None:
         expert_results(analysis, video, settings)
     exports(analysis, video, settings)
     save_session(analysis, video)
-    disclaimer()
+    disclaimer(viewer)
 
 
 def overlay_player(analysis, video, settings) -> None:
@@ -364,7 +360,7 @@ def expert_results(analysis, video, settings) -> None:
         st.subheader("Left vs right")
         sides_table(result, viewer)
     st.subheader("Angles over time")
-    st.plotly_chart(angle_figure(analysis, viewer), width="stretch", key="angles_plot")
+    st.plotly_chart(angle_figure(analysis, viewer, settings["thresholds_toml"]), width="stretch", key="angles_plot")
     st.subheader("Flags")
     flags_panel(result, viewer)
     if viewer == "Clinician":
@@ -385,10 +381,10 @@ def sides_table(result: dict, viewer: str) -> None:
             mean, sd = stats.get("mean"), stats.get("sd")
             row[f"{side.capitalize()} leg standing"] = (
                 "–" if mean is None else deg(mean, signed=key == "trunk_lean_deg") + ("" if sd is None else f" ± {sd:.1f}°"))
-        a = asym.get(key)
-        if isinstance(a, dict):
-            a = a.get("right_minus_left_deg")
-        row["Right − left"] = deg(a, signed=True)
+        row["Right − left"] = deg(asym.get(key), signed=True)
+        lsi = (asym.get("limb_symmetry_index_pct") or {}).get(key)
+        if viewer == "Clinician":
+            row["Symmetry index"] = "–" if lsi is None else f"{lsi:.0f}%"
         rows.append(row)
     counts = {s: (sides.get(s) or {}).get("events", 0) for s in ("left", "right")}
     st.dataframe(rows, hide_index=True, width="stretch")
@@ -397,28 +393,18 @@ def sides_table(result: dict, viewer: str) -> None:
         st.caption(" · ".join(f"{words.ANGLE_LABELS_CLINICIAN[k]}: {words.ANGLE_SIGNS[k]}" for k in words.ANGLE_KEYS))
 
 
-def threshold_bands(result: dict) -> dict[str, list[tuple[float, float, str]]]:
-    """Per angle, the (low, high, severity) bands implied by the flags' thresholds config."""
+def threshold_bands(toml_text: str) -> dict[str, list[tuple[float, float, str]]]:
+    """Per angle, the (from, to, severity) bands of the flag thresholds in force.
+
+    ``to`` is +/-inf for the open-ended marked band.
+    """
     bands: dict[str, list[tuple[float, float, str]]] = {}
-    try:
-        thresholds = default_thresholds()
-    except (ImportError, OSError, ValueError):
-        return bands
-    if not dataclasses.is_dataclass(thresholds):
-        return bands
-    data = dataclasses.asdict(thresholds)
-    angle_of = {"contralateral_pelvic_drop": "pelvic_drop_deg", "ipsilateral_trunk_lean": "trunk_lean_deg",
-                "contralateral_trunk_lean": "trunk_lean_deg", "dynamic_knee_valgus": "knee_fppa_deg",
-                "hip_adduction": "hip_adduction_deg"}
-    for code, angle in angle_of.items():
-        rule = data.get(code)
-        if not isinstance(rule, dict):
+    for rule in flag_rules(toml_text).values():
+        angle, caution, marked = rule.get("angle"), rule.get("caution_deg"), rule.get("marked_deg")
+        if angle is None or caution is None or marked is None:
             continue
-        caution, marked = rule.get("caution_deg"), rule.get("marked_deg")
-        if caution is None or marked is None:
-            continue
-        far = 90.0 if marked > 0 else -90.0
-        bands.setdefault(angle, []).extend([(caution, marked, "caution"), (marked, far, "marked")])
+        beyond = np.inf if rule.get("direction", "above") == "above" else -np.inf
+        bands.setdefault(angle, []).extend([(caution, marked, "caution"), (marked, beyond, "marked")])
     return bands
 
 
@@ -434,14 +420,14 @@ def own_events_mask(t: np.ndarray, events: list[dict], side: str) -> np.ndarray:
     return mask
 
 
-def angle_figure(analysis, viewer: str) -> go.Figure:
+def angle_figure(analysis, viewer: str, thresholds_toml: str = "") -> go.Figure:
     """The four angles over time; events shaded by side, peaks marked, threshold bands."""
     series, result = analysis.series, analysis.result
     t = np.asarray(series["time_s"], dtype=float)
     keys = words.ANGLE_KEYS
     fig = make_subplots(rows=len(keys), cols=1, shared_xaxes=True, vertical_spacing=0.04,
                         subplot_titles=[f"{angle_label(k, viewer)} (°)" for k in keys])
-    bands = threshold_bands(result)
+    bands = threshold_bands(thresholds_toml)
     events = result.get("events") or []
     for row, key in enumerate(keys, start=1):
         finite = []
@@ -461,15 +447,14 @@ def angle_figure(analysis, viewer: str) -> go.Figure:
                                      legendgroup=side, showlegend=row == 1), row=row, col=1)
         values = np.concatenate(finite) if finite else np.array([])
         lo, hi = (float(values.min()), float(values.max())) if values.size else (-10.0, 10.0)
-        for low, high, sev in bands.get(key, []):
-            top = max(low, high)
-            bottom = min(low, high)
-            top = min(top, max(hi, lo) + 5) if abs(high) >= 90 else top
-            bottom = max(bottom, min(lo, hi) - 5) if abs(low) >= 90 else bottom
-            if top <= bottom:
-                continue
-            fig.add_hrect(y0=bottom, y1=top, fillcolor="orange" if sev == "caution" else "red", opacity=0.08,
-                          line_width=0, row=row, col=1)
+        for start, stop, sev in bands.get(key, []):
+            bottom, top = min(start, stop), max(start, stop)
+            # the open-ended band stops a little past the data, so the y axis keeps its scale
+            bottom = max(bottom, min(lo, start) - 3.0)
+            top = min(top, max(hi, start) + 3.0)
+            if top > bottom:
+                fig.add_hrect(y0=bottom, y1=top, fillcolor="orange" if sev == "caution" else "red",
+                              opacity=0.10, line_width=0, row=row, col=1)
         peaks = {"left": ([], []), "right": ([], [])}
         for event in events:
             value = (event.get("at_peak") or {}).get(key)
@@ -496,12 +481,12 @@ def flags_panel(result: dict, viewer: str) -> None:
     if not flags:
         st.markdown("No flag: nothing went past the thresholds.")
         return
-    from hipscreen.report_pdf import DEFAULT_SOURCES
+    from hipscreen.report_pdf import DEFAULT_SOURCES, flag_values
 
     audience = "patient" if viewer == "Coach" else "clinician"
     for flag in sorted(flags, key=lambda f: ("marked", "caution", "info").index(f.get("severity", "info"))):
         sev = flag.get("severity", "info")
-        value, threshold = flag_value_text(flag)
+        value, threshold = flag_values(flag)
         side = flag.get("side")
         head = (f":{SEVERITY_COLOURS.get(sev, 'gray')}[**{sev.upper()}**] · "
                 f"**{words.flag_label(flag.get('code', ''), audience=audience)}**"
@@ -562,13 +547,18 @@ def quality_panel(result: dict, viewer: str) -> None:
     share = quality.get("frames_with_pose")
     roll = result.get("camera_roll_deg")
     if viewer != "Patient":
-        cols = st.columns(4)
-        cols[0].metric("Frames with a person", "–" if share is None else f"{share * 100:.0f}%")
-        low = quality.get("low_visibility_landmarks") or quality.get("low_visibility")
-        cols[1].metric("Low-visibility landmarks", "none" if not low else (
-            ", ".join(low) if isinstance(low, list) else str(low)))
-        cols[2].metric("Phone tilt (roll)", deg(roll, signed=True))
-        cols[3].metric("View", {"front": "front", "back": "back"}.get(result.get("view"), str(result.get("view"))))
+        cols = st.columns(5)
+        cols[0].metric("Frames with a person", percent(share))
+        cols[1].metric("Feet out of frame", percent(quality.get("feet_out_of_frame")))
+        cols[2].metric("Second person in view", percent(quality.get("second_person")))
+        cols[3].metric("Phone tilt (roll)", deg(roll, signed=True))
+        cols[4].metric("View", {"front": "front", "back": "back"}.get(result.get("view"), str(result.get("view"))))
+        low = quality.get("low_visibility") or {}
+        if isinstance(low, dict) and low:
+            st.caption("Landmarks hard to see (share of frames): " + ", ".join(
+                f"{name.replace('_', ' ')} {percent(frac)}" for name, frac in sorted(low.items(), key=lambda kv: -kv[1])))
+        else:
+            st.caption("No measured landmark was hard to see.")
     warnings = quality.get("warnings") or []
     if not warnings:
         st.markdown("No problems with the video.")
@@ -586,6 +576,12 @@ def exports(analysis, video, settings) -> None:
     audience = "patient" if settings["viewer"] == "Patient" else "clinician"
     patient = st.session_state.get("patient_code") or None
     cols = st.columns(3)
+    if settings["viewer"] == "Patient":
+        cols[0].download_button(
+            "PDF report", icon=":material/picture_as_pdf:",
+            data=lambda: build_report(analysis, video_path=video[0], patient=patient, audience=audience),
+            file_name=f"{stem}_hipscreen.pdf", mime="application/pdf", key="dl_pdf", on_click="ignore")
+        return
     cols[0].download_button(
         "PDF report", icon=":material/picture_as_pdf:", data=lambda: build_report(analysis, video_path=video[0], patient=patient, audience=audience),
         file_name=f"{stem}_hipscreen.pdf", mime="application/pdf", key="dl_pdf", on_click="ignore")
@@ -627,7 +623,7 @@ def compare(previous: dict, current: dict):
 def history_page(settings: dict) -> None:
     viewer = settings["viewer"]
     st.title("Patient history")
-    disclaimer()
+    disclaimer(viewer)
     store = session_store(str(default_db_path()))
     codes = store.patient_codes()
     if not codes:
@@ -681,7 +677,14 @@ def change_table(changes, viewer: str) -> None:
     rows = []
     for c in changes:
         c = dataclasses.asdict(c) if dataclasses.is_dataclass(c) else dict(c)
-        angle = c.get("angle") or c.get("measure")
+        if c.get("previous_deg") is None and c.get("current_deg") is None:
+            continue
+        angle = c.get("angle")
+        verdict = c.get("verdict") or ""
+        if verdict == "not comparable" and c.get("change_deg") is not None:
+            verdict = "not classified: no known measurement error for this angle"
+        elif verdict == "not comparable":
+            verdict = "not measured in both sessions"
         rows.append({
             "Angle": angle_label(angle, viewer) if angle in words.ANGLE_KEYS else str(angle),
             "Leg": c.get("side"),
@@ -689,7 +692,7 @@ def change_table(changes, viewer: str) -> None:
             "After": deg(c.get("current_deg")),
             "Change": deg(c.get("change_deg"), signed=True),
             "Smallest real change": deg(c.get("sdd_deg")),
-            "Meaning": c.get("label") or c.get("classification") or c.get("verdict"),
+            "Meaning": verdict,
         })
     if not rows:
         st.markdown("No angle was measured in both sessions.")

@@ -97,6 +97,18 @@ def _deg(value: Any, *, signed: bool = False, digits: int = 1) -> str:
     return f"{float(value):+.{digits}f}°" if signed else f"{float(value):.{digits}f}°"
 
 
+def flag_values(flag: dict) -> tuple[str, str]:
+    """A flag's value and threshold as text: degrees for angles, else in the flag's unit."""
+    if "value_deg" in flag or "threshold_deg" in flag:
+        return _deg(flag.get("value_deg")), _deg(flag.get("threshold_deg"))
+    unit = {"s": "s", "pelvis_widths": "pelvis widths"}.get(flag.get("unit", ""), flag.get("unit", ""))
+
+    def fmt(v: Any) -> str:
+        return "–" if v is None else f"{float(v):.2f} {unit}".strip()
+
+    return fmt(flag.get("value")), fmt(flag.get("threshold"))
+
+
 def _secs(value: Any) -> str:
     return "–" if value is None else f"{float(value):.2f} s"
 
@@ -436,8 +448,7 @@ def _sides(pdf: _Report, result: dict, labels: dict[str, str]) -> None:
                 sd = stats.get("sd")
                 cells.append(_deg(stats["mean"], signed=(k == "trunk_lean_deg"))
                              + ("" if sd is None else f" ± {float(sd):.1f}°"))
-        a = asym.get(k)
-        cells.append(_deg(a if not isinstance(a, dict) else a.get("right_minus_left_deg"), signed=True))
+        cells.append(_deg(asym.get(k), signed=True))
         rows.append(cells)
     avail = pdf.w - 2 * pdf.l_margin
     pdf.grid(rows, [avail * 0.34, avail * 0.22, avail * 0.22, avail * 0.22])
@@ -459,7 +470,8 @@ def _flags(pdf: _Report, result: dict, audience: str) -> None:
             title = f"{label}" + (f", {side} leg" if side else "") + f": {SEVERITY_PATIENT.get(sev, sev)}"
         else:
             title = f"{sev.upper()} · {label}" + (f" · {side} leg" if side else "")
-            title += f" · {_deg(f.get('value_deg'))} (threshold {_deg(f.get('threshold_deg'))})"
+            value, threshold = flag_values(f)
+            title += f" · {value} (threshold {threshold})"
         pdf.multi_cell(0, 4.6, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(0, 0, 0)
         text = f.get("patient_text") if audience == "patient" else f.get("clinician_text")

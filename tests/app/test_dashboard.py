@@ -1,0 +1,155 @@
+"""The dashboard driven headless (Streamlit AppTest) on a real clip and the real pipeline."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from hipscreen.filming_guide import DISCLAIMER
+from hipscreen.storage import SessionStore
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+RUN_TIMEOUT_S = 120
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Counts calls of the two pipeline stages (the real functions still run)."""
+    import hipscreen.pipeline as pipeline
+
+    calls = {"estimate_landmarks": 0, "assess": 0}
+    for name in calls:
+        real = getattr(pipeline, name)
+
+        def wrapper(*args, _real=real, _name=name, **kwargs):
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(pipeline, name, wrapper)
+    return calls
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """What the download buttons would hand to the browser: {mimetype: data}."""
+    seen: dict[str, bytes | str] = {}
+    real_add = MediaFileManager.add
+
+    def add(self, path_or_data, mimetype, coordinates, file_name=None, is_for_static_download=False):
+        if is_for_static_download:
+            seen[mimetype] = path_or_data
+        return real_add(self, path_or_data, mimetype, coordinates, file_name, is_for_static_download)
+
+    monkeypatch.setattr(MediaFileManager, "add", add)
+    return seen
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in at.error] + [w.value for w in at.warning] + [s.value for s in at.success]
+    parts += [i.value for i in at.info]
+    return "\n".join(str(p) for p in parts)
+
+
+def _fresh_app() -> AppTest:
+    import streamlit as st
+
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT_S)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_start_page_shows_the_filming_guide_and_the_disclaimer(private_db):
+    at = _fresh_app()
+    text = _texts(at)
+    assert "hip height" in text and "2 to 3 metres" in text
+    assert DISCLAIMER in text
+    assert at.file_uploader(key="upload") is not None
+
+
+@pytest.mark.slow
+def test_upload_results_exports_and_cache(private_db, app_video, counted, downloads):
+    at = _fresh_app()
+    at.file_uploader(key="upload").upload(app_video.name, app_video.read_bytes(), "video/mp4")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    headers = [h.value for h in at.subheader]
+    for expected in ("Left vs right", "Angles over time", "Flags", "Video quality", "Download"):
+        assert expected in headers
+    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("video")) == 1
+    assert counted == {"estimate_landmarks": 1, "assess": 1}
+
+    # Exports: the JSON is the result of docs/OUTPUT.md, the CSV the per-frame series.
+    assert {b.label for b in at.get("download_button")} == {"PDF report", "CSV (per frame)", "JSON result"}
+    result = json.loads(downloads["application/json"])
+    assert result["schema_version"] == 1
+    assert result["video"]["path"].endswith(app_video.name)
+    rows = list(csv.reader(io.StringIO(downloads["text/csv"])))
+    assert rows[0][0] == "time_s" and "knee_fppa_left_deg" in rows[0]
+    assert len(rows) - 1 == result["video"]["frames"]
+
+    # Changing the viewer, the task override or a threshold re-runs only the cheap stage.
+    at.sidebar.radio(key="viewer").set_value("Patient")
+    at.run()
+    assert not at.exception
+    assert "What we saw" in [h.value for h in at.subheader]
+    assert DISCLAIMER in _texts(at)
+    at.sidebar.selectbox(key="task").set_value("single_leg_stance")
+    at.run()
+    assert not at.exception
+    assert counted["estimate_landmarks"] == 1
+    assert counted["assess"] == 2
+
+    # Saving puts the session in the (private) database.
+    at.text_input(key="patient_code").input("P-TEST")
+    next(b for b in at.button if b.label == "Save session").click()
+    at.run()
+    assert not at.exception
+    with SessionStore(private_db) as store:
+        saved = store.sessions("P-TEST")
+    assert len(saved) == 1 and saved[0].result["schema_version"] == 1
+    assert saved[0].video_name == app_video.name
+
+
+def test_a_file_that_is_not_a_video_gives_one_clear_line(private_db, tmp_path):
+    at = _fresh_app()
+    at.file_uploader(key="upload").upload("notes.mp4", b"this is not a video\n" * 50, "video/mp4")
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "\n" not in message.strip() and "Traceback" not in message
+
+
+def test_history_page_classifies_changes(private_db):
+    def result(drop: float, fppa: float) -> dict:
+        sides = {side: {"events": 5, "pelvic_drop_deg": {"mean": drop, "sd": 0.5},
+                        "knee_fppa_deg": {"mean": fppa, "sd": 1.0}} for side in ("left", "right")}
+        return {"schema_version": 1, "task": "step_down", "view": "front", "events": [], "flags": [],
+                "sides": sides, "asymmetry": {}}
+
+    from datetime import datetime, timezone
+
+    with SessionStore(private_db) as store:
+        store.add_session("P-7", result(9.0, 14.0), recorded_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+        store.add_session("P-7", result(4.0, 12.0), recorded_at=datetime(2026, 2, 1, tzinfo=timezone.utc))
+    at = _fresh_app()
+    at.sidebar.radio(key="page").set_value("Patient history")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) == 1
+    table = at.dataframe[0].value
+    meaning = dict(zip(zip(table["Angle"], table["Leg"]), table["Meaning"]))
+    # Pelvic drop fell by 5 deg (> 3 deg SDD): a real change. FPPA by 2 deg (< 8 deg): within error.
+    assert "real" in meaning[("Pelvic drop", "left")].lower()
+    assert "within" in meaning[("Knee FPPA", "left")].lower()
