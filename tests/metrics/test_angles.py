@@ -8,6 +8,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from metrics.angles import (
     ANGLE_NAMES,
@@ -287,3 +289,51 @@ def test_get_rejects_unknown_names():
         series.get("pelvic_tilt", "left")
     with pytest.raises(KeyError):
         series.get("pelvic_drop_deg", "stance")
+
+
+# -- properties over random poses -----------------------------------------------------
+
+_coord = st.floats(-40.0, 40.0)
+
+
+@st.composite
+def _poses(draw):
+    """A roughly upright pose, stance hip at (400, 500), other hip 150-250 px to the right
+    (back view, left stance) with each joint jittered by up to 40 px."""
+    gap = draw(st.floats(150.0, 250.0))
+    base = {
+        "hip_s": (400.0, 500.0), "hip_o": (400.0 + gap, 500.0),
+        "sh_s": (400.0, 200.0), "sh_o": (400.0 + gap, 200.0),
+        "knee_s": (400.0, 700.0), "ankle_s": (400.0, 900.0),
+    }
+    pose = {}
+    for name, (x, y) in base.items():
+        dx, dy = (0.0, 0.0) if name == "hip_s" else (draw(_coord), draw(_coord))
+        pose[name] = np.array([x + dx, y + dy])
+    return pose
+
+
+def _all_angles(p):
+    return np.array([
+        pelvic_drop_deg(p["hip_s"], p["hip_o"]),
+        trunk_lean_deg(p["hip_s"], p["hip_o"], p["sh_s"], p["sh_o"]),
+        knee_fppa_deg(p["hip_s"], p["knee_s"], p["ankle_s"], hip_other=p["hip_o"]),
+        hip_adduction_deg(p["hip_s"], p["knee_s"], p["hip_o"]),
+    ])
+
+
+@settings(max_examples=200, deadline=None)
+@given(_poses())
+def test_mirrored_view_gives_the_same_angles(pose):
+    mirrored = {name: np.array([1000.0 - x, y]) for name, (x, y) in pose.items()}
+    np.testing.assert_allclose(_all_angles(mirrored), _all_angles(pose), atol=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_poses(), st.floats(-10.0, 10.0))
+def test_roll_shifts_only_pelvic_drop_and_trunk_lean(pose, roll_deg):
+    rolled = {name: _rotate(p, roll_deg) for name, p in pose.items()}
+    before, after = _all_angles(pose), _all_angles(rolled)
+    # The other hip is on the image right: a clockwise roll lowers it (more drop) and
+    # tips the trunk towards it (away from the stance limb).
+    np.testing.assert_allclose(after, before + np.array([roll_deg, -roll_deg, 0.0, 0.0]), atol=1e-6)
