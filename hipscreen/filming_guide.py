@@ -8,11 +8,10 @@ their wording from here so that both say the same thing.
 
 from __future__ import annotations
 
-DISCLAIMER = (
-    "hipscreen measures movement; it does not diagnose. Seek care promptly for sudden "
-    "severe pain, inability to bear weight, or new numbness or weakness."
-)
-"""Shown on every patient-facing screen and in every report."""
+from metrics.flags import DISCLAIMER as _FLAGS_DISCLAIMER
+
+DISCLAIMER = _FLAGS_DISCLAIMER
+"""Shown on every patient-facing screen and in every report (one wording, from metrics.flags)."""
 
 TASK_LABELS: dict[str, str] = {
     "step_down": "Step-down",
