@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from metrics.cleaning import body_height_px, seconds_to_samples
 from metrics.geometry import midpoint, signed_angle_2d
@@ -216,13 +217,16 @@ def detect_view(track: LandmarkTrack, *, params: ViewParams = ViewParams()) -> V
 
 
 def _still(points: np.ndarray, half_window: int, max_range_px: float) -> np.ndarray:
-    """Boolean (T,): the point's x and y ranges within the centred window stay small."""
-    n = points.shape[0]
-    out = np.zeros(n, dtype=bool)
-    for i in range(half_window, n - half_window):
-        window = points[i - half_window : i + half_window + 1]
-        if not np.any(np.isnan(window)):
-            out[i] = bool(np.all(np.ptp(window, axis=0) < max_range_px))
+    """Boolean (T,): the point's x and y ranges within the centred window stay small
+    (False where the window runs off either end or holds a missing position)."""
+    out = np.zeros(points.shape[0], dtype=bool)
+    width = 2 * half_window + 1
+    if points.shape[0] < width:
+        return out
+    windows = sliding_window_view(points, width, axis=0)  # (T - width + 1, 2, width)
+    with np.errstate(invalid="ignore"):
+        ranges = np.max(windows, axis=-1) - np.min(windows, axis=-1)
+        out[half_window : points.shape[0] - half_window] = np.all(ranges < max_range_px, axis=-1)
     return out
 
 

@@ -1,6 +1,7 @@
 """repair_swaps on synthetic tracks with known swapped frames."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -118,8 +119,6 @@ def test_visibility_moves_with_the_labels():
     swapped = _swap_frames(truth, slice(40, 45))
     swapped_vis = vis.copy()
     swapped_vis[40:45] = swapped_vis[40:45][:, list(MIRROR_INDEX)]
-    from dataclasses import replace
-
     repair = repair_swaps(replace(swapped, visibility=swapped_vis))
     np.testing.assert_array_equal(repair.track.visibility, vis)
 
