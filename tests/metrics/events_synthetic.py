@@ -45,12 +45,15 @@ def make_track(
     hip_tilt_px: np.ndarray | float = 0.0,
     wrist_dx: dict | None = None,
     knee_dx: dict | None = None,
+    trunk_dx: np.ndarray | float = 0.0,
 ) -> LandmarkTrack:
     """A front-view track; offsets are pixels (arrays of shape (T,) or scalars).
 
     ``foot_dy[side] < 0`` lifts that foot. ``hip_tilt_px`` lowers the left hip and raises
     the right one by that many pixels. ``wrist_dx[side]`` moves a wrist away from the
-    body (outwards). ``knee_dx[side]`` moves a knee towards the midline.
+    body (outwards). ``knee_dx[side]`` moves a knee towards the midline. ``trunk_dx``
+    moves the shoulders (and head) sideways, tilting the trunk: towards the image right
+    for positive values.
     """
     t = np.asarray(times_s, dtype=float)
     n = len(t)
@@ -63,6 +66,7 @@ def make_track(
         return np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy()
 
     mdx, mdy, tilt = arr(mid_hip_dx), arr(mid_hip_dy), arr(hip_tilt_px)
+    tdx = arr(trunk_dx)
     xy = np.full((n, len(LANDMARK_NAMES), 2), np.nan)
 
     def put(name, x, y):
@@ -81,8 +85,8 @@ def make_track(
         put(f"{side}_knee", knee_x, knee_y)
         put(f"{side}_ankle", ankle_x, ankle_y)
         put(f"{side}_heel", ankle_x, ankle_y + 15)
-        put(f"{side}_foot_index", ankle_x + s * 10, ankle_y + 25)
-        sh_x = CENTRE_X + mdx + s * 50
+        put(f"{side}_foot_index", ankle_x + s * 2, ankle_y + 25)
+        sh_x = CENTRE_X + mdx + tdx + s * 50
         sh_y = HIP_Y - 250 + mdy
         put(f"{side}_shoulder", sh_x, sh_y)
         put(f"{side}_elbow", sh_x + s * 20, sh_y + 120)
@@ -90,12 +94,12 @@ def make_track(
         put(f"{side}_wrist", wx, hip_y)
         for part in ("pinky", "index", "thumb"):
             put(f"{side}_{part}", wx, hip_y + 10)
-        put(f"{side}_eye", CENTRE_X + mdx + s * 12, HIP_Y - 340 + mdy)
-        put(f"{side}_eye_inner", CENTRE_X + mdx + s * 6, HIP_Y - 340 + mdy)
-        put(f"{side}_eye_outer", CENTRE_X + mdx + s * 18, HIP_Y - 340 + mdy)
-        put(f"{side}_ear", CENTRE_X + mdx + s * 25, HIP_Y - 335 + mdy)
-        put(f"mouth_{side}", CENTRE_X + mdx + s * 8, HIP_Y - 315 + mdy)
-    put("nose", CENTRE_X + mdx, HIP_Y - 330 + mdy)
+        put(f"{side}_eye", CENTRE_X + mdx + tdx + s * 12, HIP_Y - 340 + mdy)
+        put(f"{side}_eye_inner", CENTRE_X + mdx + tdx + s * 6, HIP_Y - 340 + mdy)
+        put(f"{side}_eye_outer", CENTRE_X + mdx + tdx + s * 18, HIP_Y - 340 + mdy)
+        put(f"{side}_ear", CENTRE_X + mdx + tdx + s * 25, HIP_Y - 335 + mdy)
+        put(f"mouth_{side}", CENTRE_X + mdx + tdx + s * 8, HIP_Y - 315 + mdy)
+    put("nose", CENTRE_X + mdx + tdx, HIP_Y - 330 + mdy)
     return LandmarkTrack(
         times_s=t,
         xy_px=xy,
