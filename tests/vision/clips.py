@@ -15,6 +15,7 @@ import pytest
 CODECS = {
     "h264": ("libx264", ".mp4", "yuv420p"),
     "hevc": ("libx265", ".mp4", "yuv420p"),
+    "hevc-10bit": ("libx265", ".mov", "yuv420p10le"),  # iPhone HDR recordings are 10-bit HEVC
     "vp9": ("libvpx-vp9", ".webm", "yuv420p"),
     "mpeg4": ("mpeg4", ".avi", "yuv420p"),
     "mjpeg": ("mjpeg", ".avi", "yuvj420p"),

@@ -153,7 +153,7 @@ def test_common_phone_and_camera_codecs_decode(tmp_path, codec):
     pictures = moving_pictures(12, width=96, height=64)
     clip = write_clip(tmp_path / f"clip{suffix}", pictures, fps=25, codec=codec)
     info = probe_video(clip)
-    assert info.codec == codec
+    assert info.codec == codec.split("-")[0]
     assert (info.width, info.height, info.rotation_deg) == (96, 64, 0)
     assert info.frames == 12
     assert info.fps == pytest.approx(25, abs=0.05)
