@@ -483,7 +483,7 @@ def stance_flags(events: list[Event], thresholds: Thresholds) -> list[Flag]:
     return flags
 
 
-def compute_flags(summary: Summary, thresholds: Thresholds | None = None) -> list[Flag]:
+def evaluate_flags(summary: Summary, *, thresholds: Thresholds | None = None, task: str | None = None) -> list[Flag]:
     """Every flag of MEASURES.md section 4 for one analysis.
 
     Parameters
@@ -492,6 +492,8 @@ def compute_flags(summary: Summary, thresholds: Thresholds | None = None) -> lis
         From :func:`metrics.summary.summarize`.
     thresholds : Thresholds, optional
         From :func:`load_thresholds`; the defaults when omitted.
+    task : str, optional
+        The analysed task; None (no task found) gives no flags.
 
     Returns
     -------
@@ -500,6 +502,8 @@ def compute_flags(summary: Summary, thresholds: Thresholds | None = None) -> lis
     """
     if thresholds is None:
         thresholds = load_thresholds()
+    if task is None and not summary.events:
+        return []
     events = [s.event for s in summary.events]
     return angle_flags(summary, thresholds) + asymmetry_flags(summary, thresholds) + stance_flags(events, thresholds)
 

@@ -209,34 +209,57 @@ def repetition_criteria(
     return out
 
 
+@dataclass(frozen=True)
+class StepDownScores:
+    """The lateral step-down score of each side that has step-down repetitions."""
+
+    sides: dict[str, StepDownScore] = field(default_factory=dict)
+
+    def __getitem__(self, side: str) -> StepDownScore:
+        return self.sides[side]
+
+    def __contains__(self, side: object) -> bool:
+        return side in self.sides
+
+    def to_dict(self) -> dict:
+        """``scores.lateral_step_down`` of OUTPUT.md: ``{side: {"total", "band", "criteria", ...}}``."""
+        return {side: score.to_dict() for side, score in self.sides.items()}
+
+
 def lateral_step_down_scores(
     track: LandmarkTrack,
-    angles,
     events: list[Event],
+    angles,
     *,
-    params: LateralStepDownParams = LateralStepDownParams(),
-) -> dict[str, StepDownScore]:
+    thresholds=None,
+    params: LateralStepDownParams | None = None,
+) -> StepDownScores:
     """The lateral step-down score of each side that has step-down repetitions.
 
     Parameters
     ----------
     track : LandmarkTrack
         Cleaned landmarks (pixels, anatomical sides) the events were found in.
-    angles : metrics.angles.AngleSeries
-        Angle series of the same frames.
     events : list of Event
         Events of the analysis; only ``step_down`` ones are scored.
-    params : LateralStepDownParams
-        E.g. ``LateralStepDownParams.from_thresholds(load_thresholds(path))``.
+    angles : metrics.angles.AngleSeries
+        Angle series of the same frames.
+    thresholds : metrics.flags.Thresholds, optional
+        The thresholds in force (a clinic's TOML merged over the defaults); the
+        ``scores.lateral_step_down`` table gives the parameters.
+    params : LateralStepDownParams, optional
+        Explicit parameters (win over ``thresholds``); defaults otherwise.
 
     Returns
     -------
-    dict
-        ``{"left": StepDownScore, "right": ...}`` for the sides with repetitions.
+    StepDownScores
+        Empty when there is no step-down repetition.
     """
+    if params is None:
+        params = LateralStepDownParams() if thresholds is None else LateralStepDownParams.from_thresholds(thresholds)
     reps = [e for e in events if e.task == "step_down"]
     if not reps:
-        return {}
+        return StepDownScores()
     body = body_signals(track, params=BodyParams(smoothing_cutoff_hz=3.0))
     scores = {}
     for side in SIDES:
@@ -257,11 +280,4 @@ def lateral_step_down_scores(
             triggered = sum(1 for v in levels if v >= max(points, 1))
             criteria[name] = CriterionResult(points, triggered, times)
         scores[side] = StepDownScore(side, len(mine), criteria)
-    return scores
-
-
-def scores_to_dict(scores: dict[str, StepDownScore]) -> dict:
-    """The JSON ``scores`` object: ``{"lateral_step_down": {side: ...}}`` (empty when none)."""
-    if not scores:
-        return {}
-    return {"lateral_step_down": {side: score.to_dict() for side, score in scores.items()}}
+    return StepDownScores(scores)

@@ -13,7 +13,7 @@ from metrics.flags import (
     REAL_CHANGE,
     WITHIN_ERROR,
     compare_sessions,
-    compute_flags,
+    evaluate_flags,
     load_thresholds,
 )
 from metrics.summary import summarize
@@ -61,7 +61,7 @@ def codes(flags):
 )
 def test_angle_flags_at_above_and_below_thresholds(angle, value, expected):
     # same value on both sides: no asymmetry flag gets in the way
-    flags = compute_flags(summary_with({(angle, "left"): value, (angle, "right"): value}))
+    flags = evaluate_flags(summary_with({(angle, "left"): value, (angle, "right"): value}))
     if expected is None:
         assert flags == []
     else:
@@ -77,7 +77,7 @@ def test_angle_flags_at_above_and_below_thresholds(angle, value, expected):
 
 
 def test_flag_to_dict_matches_output_schema():
-    (flag, _) = compute_flags(summary_with({("knee_fppa_deg", "left"): 12.4, ("knee_fppa_deg", "right"): 12.4}))
+    (flag, _) = evaluate_flags(summary_with({("knee_fppa_deg", "left"): 12.4, ("knee_fppa_deg", "right"): 12.4}))
     d = flag.to_dict()
     assert d["code"] == "dynamic_knee_valgus"
     assert d["side"] == "left" and d["severity"] == "caution"
@@ -91,7 +91,7 @@ def test_flag_to_dict_matches_output_schema():
 )
 def test_side_asymmetry(left, right, flagged):
     # hip adduction below its own thresholds on both sides, so only asymmetry can fire
-    flags = compute_flags(summary_with({("hip_adduction_deg", "left"): left, ("hip_adduction_deg", "right"): right}))
+    flags = evaluate_flags(summary_with({("hip_adduction_deg", "left"): left, ("hip_adduction_deg", "right"): right}))
     asym = [f for f in flags if f.code == "side_asymmetry"]
     assert bool(asym) == flagged
     if flagged:
@@ -126,7 +126,7 @@ def hold_summary(durations, sways, *, complete=True):
     ],
 )
 def test_unsteady_stance(durations, sways, expected_units):
-    flags = compute_flags(hold_summary(durations, sways))
+    flags = evaluate_flags(hold_summary(durations, sways))
     assert [f.unit for f in flags] == expected_units
     assert all(f.code == "unsteady_stance" and f.side == "left" for f in flags)
     if "s" in expected_units:
@@ -136,11 +136,11 @@ def test_unsteady_stance(durations, sways, expected_units):
 
 
 def test_hold_cut_by_the_video_is_not_called_short():
-    assert compute_flags(hold_summary([4.0], [0.1], complete=False)) == []
+    assert evaluate_flags(hold_summary([4.0], [0.1], complete=False)) == []
 
 
 def test_flags_from_cut_events_only_are_info():
-    flags = compute_flags(
+    flags = evaluate_flags(
         summary_with({("knee_fppa_deg", "left"): 20.0, ("knee_fppa_deg", "right"): 20.0}, complete=False)
     )
     assert {f.severity for f in flags} == {"info"}
@@ -155,8 +155,8 @@ def test_clinic_override_changes_thresholds(tmp_path):
     # the other values keep their defaults
     assert next(r for r in thresholds.angle_flags if r.code == "hip_adduction").caution_deg == 10.0
     summary = summary_with({("knee_fppa_deg", "left"): 11.0, ("knee_fppa_deg", "right"): 11.0})
-    assert compute_flags(summary, thresholds) == []
-    assert len(compute_flags(summary)) == 2
+    assert evaluate_flags(summary, thresholds=thresholds) == []
+    assert len(evaluate_flags(summary)) == 2
 
 
 def test_bad_clinic_file_gives_one_error_naming_every_key(tmp_path):

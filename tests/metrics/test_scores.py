@@ -8,7 +8,7 @@ import pytest
 from metrics.angles import compute_angle_series
 from metrics.events.step_down import detect_repetitions
 from metrics.flags import load_thresholds
-from metrics.scores import CRITERIA, LateralStepDownParams, band, lateral_step_down_scores, scores_to_dict
+from metrics.scores import CRITERIA, LateralStepDownParams, band, lateral_step_down_scores
 from tests.metrics.events_synthetic import make_track, raised_cosine, steady_times
 from vision.landmarks import other_side
 
@@ -37,7 +37,7 @@ def score(track, stance="right", params=LateralStepDownParams()):
     angles = compute_angle_series(track)
     events = detect_repetitions(track, task="step_down")
     assert [e.side for e in events] == [stance] * len(events)
-    return lateral_step_down_scores(track, angles, events, params=params)[stance]
+    return lateral_step_down_scores(track, events, angles, params=params)[stance]
 
 
 def test_clean_step_downs_score_zero():
@@ -112,7 +112,7 @@ def test_left_stance_and_poor_band():
     assert result.criteria["trunk_lean"].points == 1
     assert result.criteria["knee"].points == 2
     assert result.total == 4 and result.band == "poor"
-    d = scores_to_dict({"left": result})["lateral_step_down"]["left"]
+    d = result.to_dict()
     assert d["total"] == 4 and d["band"] == "poor"
     assert d["criteria"] == {"arm_strategy": 1, "trunk_lean": 1, "pelvis": 0, "knee": 2, "unsteady": 0}
     assert len(d["triggers"]["knee"]) == 2
@@ -126,18 +126,24 @@ def test_bands(total, expected):
 def test_thresholds_come_from_the_toml(tmp_path):
     path = tmp_path / "clinic.toml"
     path.write_text("[scores.lateral_step_down]\ntrunk_lean_deg = 12.0\n")
-    params = LateralStepDownParams.from_thresholds(load_thresholds(path))
+    thresholds = load_thresholds(path)
+    params = LateralStepDownParams.from_thresholds(thresholds)
     assert params.trunk_lean_deg == 12.0
     assert params.pelvis_deg == LateralStepDownParams().pelvis_deg
     # a 9 deg lean no longer scores with the clinic's 12 deg threshold
-    result = score(step_downs(trunk_dx=lambda t, b: 40.0 * b), params=params)
+    track = step_downs(trunk_dx=lambda t, b: 40.0 * b)
+    angles = compute_angle_series(track)
+    events = detect_repetitions(track, task="step_down")
+    assert lateral_step_down_scores(track, events, angles)["right"].criteria["trunk_lean"].points == 1
+    result = lateral_step_down_scores(track, events, angles, thresholds=thresholds)["right"]
     assert result.criteria["trunk_lean"].points == 0
 
 
 def test_no_step_downs_no_score():
     track = step_downs()
-    assert lateral_step_down_scores(track, compute_angle_series(track), []) == {}
-    assert scores_to_dict({}) == {}
+    scores = lateral_step_down_scores(track, [], compute_angle_series(track))
+    assert scores.sides == {} and scores.to_dict() == {}
+    assert "right" not in scores
 
 
 def test_defaults_match_the_toml():
