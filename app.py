@@ -501,6 +501,13 @@ def flags_panel(result: dict, viewer: str) -> None:
                 st.caption(f"Threshold source: {source}")
 
 
+def trigger_text(stretches) -> str:
+    """``[[2.1, 2.4], [5.0, 5.3]]`` -> ``"2.1–2.4 s, 5.0–5.3 s"``; empty when not seen."""
+    from hipscreen.report_pdf import trigger_times_text
+
+    return trigger_times_text(stretches)
+
+
 def score_panel(result: dict) -> None:
     score = (result.get("scores") or {}).get("lateral_step_down")
     if not score:
@@ -516,12 +523,13 @@ def score_panel(result: dict) -> None:
         s = score[side]
         with col:
             st.metric(f"{side.capitalize()} leg", f"{s.get('total', '–')} ({s.get('band', '–')})")
-            rows = [{"Criterion": SCORE_CRITERIA_LABELS.get(k, k), "Points": v}
+            triggers = s.get("triggers") or {}
+            rows = [{"Criterion": SCORE_CRITERIA_LABELS.get(k, k), "Points": v,
+                     "Seen at": trigger_text(triggers.get(k))}
                     for k, v in (s.get("criteria") or {}).items()]
             st.dataframe(rows, hide_index=True, width="stretch")
-            evidence = {k: v for k, v in s.items() if k not in ("total", "band", "criteria") and v}
-            if evidence:
-                st.caption("Where each criterion was seen: " + json.dumps(evidence, default=str))
+            if s.get("repetitions") is not None:
+                st.caption(f"From {s['repetitions']} repetitions.")
 
 
 def events_table(result: dict) -> None:
@@ -698,8 +706,10 @@ def change_table(changes, viewer: str) -> None:
         st.markdown("No angle was measured in both sessions.")
         return
     st.dataframe(rows, hide_index=True, width="stretch")
-    st.caption("A change smaller than the smallest detectable difference (FPPA 8°, pelvic drop 3°, trunk lean 2°) "
-               "is within measurement error, not a real change.")
+    sdd = default_threshold_config().get("change", {}).get("smallest_detectable_difference_deg", {})
+    listed = ", ".join(f"{angle_label(k, viewer).lower()} {v:g}°" for k, v in sdd.items() if k in words.ANGLE_KEYS)
+    st.caption(f"A change no larger than the smallest detectable difference ({listed}) is within measurement "
+               "error: it cannot be told apart from the day-to-day variation of the measurement.")
 
 
 def main() -> None:

@@ -109,6 +109,16 @@ def flag_values(flag: dict) -> tuple[str, str]:
     return fmt(flag.get("value")), fmt(flag.get("threshold"))
 
 
+def trigger_times_text(stretches: Any, *, limit: int = 6) -> str:
+    """``[[2.1, 2.4], [5.0, 5.3]]`` -> ``"2.1–2.4 s, 5.0–5.3 s"``; empty when none."""
+    if not stretches:
+        return ""
+    parts = [f"{float(a):.1f}–{float(b):.1f} s" for a, b in stretches[:limit]]
+    if len(stretches) > limit:
+        parts.append(f"+{len(stretches) - limit} more")
+    return ", ".join(parts)
+
+
 def _secs(value: Any) -> str:
     return "–" if value is None else f"{float(value):.2f} s"
 
@@ -496,12 +506,17 @@ def _score(pdf: _Report, result: dict) -> None:
         for k in (score[s].get("criteria") or {}):
             if k not in keys:
                 keys.append(k)
+    def cell(side: str, key: str) -> str:
+        points = (score[side].get("criteria") or {}).get(key, "–")
+        seen = trigger_times_text((score[side].get("triggers") or {}).get(key), limit=3)
+        return f"{points}  ({seen})" if seen and points else str(points)
+
     for k in keys:
-        rows.append([SCORE_CRITERIA_LABELS.get(k, k.replace("_", " ").capitalize())]
-                    + [str((score[s].get("criteria") or {}).get(k, "–")) for s in sides])
+        rows.append([SCORE_CRITERIA_LABELS.get(k, k.replace("_", " ").capitalize())] + [cell(s, k) for s in sides])
     rows.append(["Total"] + [f"{score[s].get('total', '–')} ({score[s].get('band', '–')})" for s in sides])
     avail = pdf.w - 2 * pdf.l_margin
-    pdf.grid(rows, [avail * 0.5] + [avail * 0.25] * len(sides))
+    pdf.grid(rows, [avail * 0.4] + [avail * 0.6 / len(sides)] * len(sides))
+    pdf.paragraph("Points per criterion, with the times in the video where it was seen.", size=7.5, rgb=(90, 90, 90))
 
 
 def _events(pdf: _Report, result: dict, labels: dict[str, str]) -> None:

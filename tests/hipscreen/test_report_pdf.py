@@ -9,7 +9,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from hipscreen.filming_guide import DISCLAIMER
-from hipscreen.report_pdf import STANCE_RGB, build_report, key_frames
+from hipscreen.report_pdf import STANCE_RGB, build_report, flag_values, key_frames, trigger_times_text
 from vision.landmarks import LANDMARK_NAMES
 from vision.track import LandmarkTrack
 
@@ -37,7 +37,8 @@ def _result(n_events: int = 6) -> dict:
                   "right": {"events": 3, "pelvic_drop_deg": {"mean": 7.0, "sd": 0.5}}},
         "asymmetry": {"pelvic_drop_deg": 1.0},
         "scores": {"lateral_step_down": {"right": {"total": 3, "band": "moderate", "criteria": {
-            "arm_strategy": 0, "trunk_lean": 1, "pelvis": 1, "knee": 1, "unsteady": 0}}}},
+            "arm_strategy": 0, "trunk_lean": 1, "pelvis": 1, "knee": 1, "unsteady": 0},
+            "repetitions": 3, "triggers": {"knee": [[2.1, 2.4]], "pelvis": [], "trunk_lean": [[5.0, 5.3]]}}}},
         "flags": [{"code": "dynamic_knee_valgus", "side": "right", "severity": "caution",
                    "value_deg": 12.4, "threshold_deg": 10.0,
                    "patient_text": "Your right knee moves inwards.",
@@ -63,7 +64,7 @@ def test_clinician_report_has_every_section(real_video):
     for expected in ["P-014", "clip.mp4", "Step-down (recognised automatically)", "the front",
                      "Dynamic knee valgus", "12.4°", "threshold 10.0°", "Herrington 2014",
                      "Lateral step-down score", "3 (moderate)", "Hip adduction could not be measured.",
-                     "Key frames", "Events (6)"]:
+                     "Key frames", "Events (6)", "1 (2.1–2.4 s)", "1 (5.0–5.3 s)"]:
         assert expected in text, expected
     assert "/home/someone" not in text  # the video's name only, never the uploader's folders
     # The disclaimer is on every page.
@@ -112,3 +113,15 @@ def test_key_frame_draws_the_stance_leg_where_the_landmarks_are(real_video):
     assert np.abs(image[375, 400].astype(int) - STANCE_RGB).max() < 40
     # and the other (right) thigh is not drawn in the stance colour
     assert np.abs(image[375, 330].astype(int) - STANCE_RGB).max() > 60
+
+
+def test_trigger_times_text():
+    assert trigger_times_text([]) == ""
+    assert trigger_times_text([[2.1, 2.44]]) == "2.1–2.4 s"
+    assert trigger_times_text([[0, 1], [2, 3], [4, 5]], limit=2) == "0.0–1.0 s, 2.0–3.0 s, +1 more"
+
+
+def test_non_angle_flag_shows_its_unit():
+    flag = {"code": "unsteady_stance", "side": "left", "severity": "caution", "value": 6.5, "threshold": 10.0,
+            "unit": "s"}
+    assert flag_values(flag) == ("6.50 s", "10.00 s")
