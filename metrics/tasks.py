@@ -255,7 +255,9 @@ def detect_task(
         )
         if stance is not None and confident:
             single_leg_reps.append((rep, stance if side == "auto" else side))
-    if single_leg_reps:
+    # A repetition cut by the video's start or end is not enough on its own: a person
+    # who is lowest in the first frames (getting up, or walking away) would look like one.
+    if any(rep.complete for rep, _ in single_leg_reps):
         drops = [free_foot_drop_legs(body, stance, rep.peak) for rep, stance in single_leg_reps]
         drop = float(np.nanmedian(drops)) if np.any(np.isfinite(drops)) else float("nan")
         is_step = bool(np.isfinite(drop) and drop >= params.step_min_drop_legs)

@@ -108,3 +108,10 @@ def test_detect_events_keeps_only_the_chosen_gait_side():
 def test_bad_choices_raise(kwargs):
     with pytest.raises(ValueError):
         detect_task(make_track(steady_times(1.0)), **kwargs)
+
+
+def test_a_cut_repetition_alone_is_not_a_step_down():
+    # the video starts at the deepest point of a step-down and ends standing: no complete repetition
+    t = steady_times(4.0)
+    track = step_down_track(t, "right", [(-1.0, 2.0)])
+    assert detect_task(track).task != "step_down"
