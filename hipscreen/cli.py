@@ -97,7 +97,7 @@ def analyze(
     overlay: Optional[Path] = typer.Option(None, help="Write an MP4 with the skeleton and angles drawn."),
     csv_path: Optional[Path] = typer.Option(None, "--csv", help="Write the per-frame time series as CSV."),
     config: Optional[Path] = typer.Option(None, help="A TOML file of flag thresholds (a clinic's own)."),
-    correction: bool = typer.Option(True, "--correction/--no-correction", help="Estimate joint centres from the landmarks (default) or use raw landmarks."),
+    correction: bool = typer.Option(False, "--correction/--no-correction", help="Estimate joint centres from the landmarks (default) or use raw landmarks."),
 ) -> None:
     """Analyse one video and write the result."""
     from hipscreen.csv_export import write_csv

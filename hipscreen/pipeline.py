@@ -12,7 +12,7 @@ Two stages, so that a user interface can cache the expensive one:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -23,9 +23,9 @@ from metrics.cleaning import clean_track
 from metrics.flags import evaluate_flags, load_thresholds
 from metrics.quality import assess_quality
 from metrics.scores import lateral_step_down_scores
-from metrics.summary import summarise
-from metrics.swap import fix_left_right_swaps
-from metrics.tasks import detect_task, find_events
+from metrics.summary import summarize
+from metrics.swap import repair_swaps
+from metrics.tasks import detect_task
 from metrics.view import detect_view, estimate_camera_roll
 from vision.decode import probe_video
 from vision.errors import InputProblem
@@ -68,7 +68,7 @@ class AnalysisOptions:
     model: str = "full"
     model_path: str | None = None
     config_path: str | None = None
-    correction: bool = True
+    correction: bool = False
 
     def __post_init__(self) -> None:
         problems = []
@@ -161,11 +161,14 @@ def assess(
     quality = assess_quality(raw)
     warnings = list(quality.warnings)
 
-    cleaned = clean_track(raw)
-    warnings.extend(cleaned.warnings)
-    track, n_swapped = fix_left_right_swaps(cleaned.track)
+    # Swaps are repaired on the raw landmarks: smoothing would blend a swapped frame.
+    repaired = repair_swaps(raw)
+    n_swapped = repaired.frames_repaired
     if n_swapped:
         warnings.append(f"Left and right were mixed up by the pose model in {n_swapped} frames and were put right.")
+    cleaned = clean_track(repaired.track)
+    warnings.extend(cleaned.warnings)
+    track = cleaned.track
 
     view_estimate = detect_view(track)
     if view_estimate.view == "side" and options.view == "auto":
@@ -185,7 +188,7 @@ def assess(
     roll = estimate_camera_roll(track)
     roll_deg = roll.roll_deg
     if roll_deg is None:
-        warnings.append(f"Camera tilt could not be checked ({roll.reason}); hold the phone level.")
+        warnings.append(f"{roll.reason} So the phone's tilt could not be checked: hold the phone level.")
     elif abs(roll_deg) > ROLL_WARNING_DEG:
         warnings.append(
             f"The phone was tilted by about {abs(roll_deg):.1f} degrees; pelvic drop and trunk lean "
@@ -200,19 +203,18 @@ def assess(
 
     series = angle_engine.compute_angle_series(measured)
     detection = detect_task(measured, series, task=options.task, side=options.side)
-    if detection.reason and not detection.confident:
+    if detection.task is None or not detection.confident:
         warnings.append(detection.reason)
-    events = find_events(detection, measured, series) if detection.task else []
-    if detection.task is None:
-        warnings.append(detection.reason or "No single-leg task was found in the video.")
+    events = list(detection.events)
 
-    summary = summarise(events, series)
+    summary = summarize(events, series)
     warnings.extend(summary.warnings)
-    flags = evaluate_flags(summary, events, thresholds=thresholds, task=detection.task)
+    flags = evaluate_flags(summary, thresholds=thresholds, task=detection.task)
     scores = {}
     if detection.task == "step_down":
         scores["lateral_step_down"] = lateral_step_down_scores(measured, events, series, thresholds=thresholds)
 
+    summary_dict = summary.to_dict()
     result = build_result(
         video=video,
         pose_model=raw.pose_model or f"pose_landmarker_{options.model}",
@@ -221,14 +223,13 @@ def assess(
         view=view,
         camera_roll_deg=roll_deg,
         quality={**quality.to_dict(), "warnings": warnings},
-        events=summary.events_dict(),
-        sides=summary.sides_dict(),
-        asymmetry=summary.asymmetry_dict(),
+        events=summary_dict["events"],
+        sides=summary_dict["sides"],
+        asymmetry=summary_dict["asymmetry"],
         scores={k: v.to_dict() if hasattr(v, "to_dict") else v for k, v in scores.items()},
         flags=[f.to_dict() for f in flags],
         details={
-            "task_confident": detection.confident,
-            "stance_side": detection.stance_side,
+            "task": detection.to_dict(),
             "view_confidence": view_estimate.confidence,
             "joint_centre_correction": options.correction,
             "swapped_frames": n_swapped,
