@@ -40,6 +40,10 @@ VFR_TOLERANCE_FRACTION = 0.05
 """Frame intervals differing from the median interval by more than this fraction (and by
 more than the container's timestamp rounding) make a video *variable frame rate*."""
 
+TRUNCATION_SLACK_FRAMES = 2
+TRUNCATION_SLACK_FRACTION = 0.01
+"""A file missing more frames than both of these, against its own index, is truncated."""
+
 _DAMAGED_ADVICE = (
     "The file looks incomplete or damaged, for example a copy or upload that stopped "
     "early. Copy the original video from the phone again and retry."
@@ -130,13 +134,8 @@ def probe_video(path: str | os.PathLike, *, limits: DecodeLimits | None = None) 
         stream = _video_stream(container, file)
         _check_header(container, stream, limits)
         codec = str(stream.codec_context.name)
-        times_s, tick_s, declared = _packet_times(container, stream)
-    if declared and len(times_s) < declared:
-        raise InputProblem(
-            "truncated",
-            f"The video '{file.name}' ends early: only {len(times_s)} of its {declared} frames can be read.",
-            _DAMAGED_ADVICE,
-        )
+        times_s, tick_s, packets = _packet_times(container, stream)
+        _check_complete(file, packets, _declared_frames(container, stream))
     if len(times_s) < 2:
         raise InputProblem(
             "not_a_video",
@@ -292,26 +291,42 @@ def _too_long(file: Path, duration_s: float, limits: DecodeLimits) -> InputProbl
 def _packet_times(
     container: av.container.InputContainer, stream: av.video.stream.VideoStream
 ) -> tuple[np.ndarray, float, int]:
-    """Sorted unique presentation times (s, from the first), time-base tick (s), declared frames."""
+    """Sorted unique presentation times (s, from the first shown frame), tick (s), packets read.
+
+    Packets the container marks as not to be shown (before the start of an edit list,
+    as in clips cut without re-encoding) count as read but give no frame time.
+    """
     file = Path(container.name)
     time_base = stream.time_base or Fraction(1, av.time_base)
     stamps: list[int] = []
+    packets = 0
     try:
         for packet in container.demux(stream):
             if packet.size == 0:
                 continue
+            packets += 1
             stamp = packet.pts if packet.pts is not None else packet.dts
-            if stamp is not None:
+            if stamp is not None and not packet.is_discard:
                 stamps.append(int(stamp))
     except av.error.FFmpegError as exc:
-        if not stamps:
+        if not packets:
             raise InputProblem("unreadable", f"The video '{file.name}' cannot be read ({_short(exc)}).", _DAMAGED_ADVICE) from exc
-        raise InputProblem("truncated", f"The video '{file.name}' is damaged after {len(stamps)} frames.", _DAMAGED_ADVICE) from exc
+        raise InputProblem("truncated", f"The video '{file.name}' is damaged after {packets} frames.", _DAMAGED_ADVICE) from exc
     if not stamps:
         raise InputProblem("unreadable", f"No frames can be read from '{file.name}'.", _DAMAGED_ADVICE)
     unique = np.unique(np.asarray(stamps, dtype=np.int64))
     times_s = (unique - unique[0]) * float(time_base)
-    return times_s, float(time_base), _declared_frames(container, stream)
+    return times_s, float(time_base), packets
+
+
+def _check_complete(file: Path, packets: int, declared: int) -> None:
+    """Refuse a file with fewer packets than its index declares (beyond a small slack)."""
+    if declared and declared - packets > max(TRUNCATION_SLACK_FRAMES, TRUNCATION_SLACK_FRACTION * declared):
+        raise InputProblem(
+            "truncated",
+            f"The video '{file.name}' ends early: only {packets} of its {declared} frames can be read.",
+            _DAMAGED_ADVICE,
+        )
 
 
 def _declared_frames(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> int:
@@ -420,13 +435,7 @@ def _decoded_frames(
     except av.error.FFmpegError as exc:
         code = "unreadable" if packets <= 1 else "truncated"
         raise InputProblem(code, f"The video '{file.name}' is damaged after {packets} frames ({_short(exc)}).", _DAMAGED_ADVICE) from exc
-    declared = _declared_frames(container, stream)
-    if declared and packets < declared:
-        raise InputProblem(
-            "truncated",
-            f"The video '{file.name}' ends early: only {packets} of its {declared} frames can be read.",
-            _DAMAGED_ADVICE,
-        )
+    _check_complete(file, packets, _declared_frames(container, stream))
 
 
 def scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, int]:

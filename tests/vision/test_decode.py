@@ -239,3 +239,18 @@ def test_a_file_cut_before_its_index_is_unreadable(tmp_path):
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: len(data) // 2])
     assert problem_code(cut) == "unreadable"
+
+
+def test_clip_cut_without_reencoding_starts_at_its_edit_point(tmp_path):
+    # Cutting at 0.5 s without re-encoding keeps the packets from the previous key
+    # frame, marked not to be shown (an MP4 edit list). Only the 45 frames from 0.5 s
+    # to 2 s are the video.
+    clip = write_clip(tmp_path / "take.mp4", moving_pictures(60), fps=30, options={"preset": "veryfast", "g": "30"})
+    cut = tmp_path / "cut.mp4"
+    ffmpeg("-ss", "0.5", "-i", str(clip), "-c", "copy", str(cut))
+    info = probe_video(cut)
+    frames = list(iter_frames(cut))
+    assert info.frames == len(frames) == 45
+    assert not info.variable_frame_rate
+    assert frames[0].time_s == 0.0
+    assert info.fps == pytest.approx(30, abs=1e-6)
