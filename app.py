@@ -231,7 +231,8 @@ def threshold_editor() -> str:
 
 # -- the analyse page ----------------------------------------------------------------------------------------
 def filming_guide(viewer: str) -> None:
-    with st.expander("How to film (read this before recording)", expanded=viewer == "Patient",
+    chosen = st.session_state.get("upload") is not None or st.session_state.get("sample", "(none)") != "(none)"
+    with st.expander("How to film (read this before recording)", expanded=viewer == "Patient" and not chosen,
                      icon=":material/smartphone:"):
         for step in words.GENERAL_STEPS:
             st.markdown(f"- {step}")
@@ -279,7 +280,9 @@ def run_analysis(video: tuple[Path, str, str], settings: dict):
     except InputProblem as problem:
         st.error(str(problem))
         return None
-    return analysis
+    # The file on disk is named by its hash; exports and reports name the video as the user knows it.
+    result = analysis.result
+    return dataclasses.replace(analysis, result={**result, "video": {**result["video"], "path": video[2]}})
 
 
 def settings_key(settings: dict) -> str:
@@ -360,6 +363,9 @@ def expert_results(analysis, video, settings) -> None:
         st.subheader("Left vs right")
         sides_table(result, viewer)
     st.subheader("Angles over time")
+    st.caption("Shaded columns: the events (blue left leg, red right leg). Diamonds: the value at each event's peak. "
+               "Orange and red bands: the caution and marked ranges of the flags. Pelvic drop and trunk lean are "
+               "drawn bold only while their leg is the standing leg.")
     st.plotly_chart(angle_figure(analysis, viewer, settings["thresholds_toml"]), width="stretch", key="angles_plot")
     st.subheader("Flags")
     flags_panel(result, viewer)
@@ -434,14 +440,13 @@ def angle_figure(analysis, viewer: str, thresholds_toml: str = "") -> go.Figure:
         for side in ("left", "right"):
             y = np.asarray(series.get(SERIES_KEYS[key].format(side=side), np.full_like(t, np.nan)), dtype=float)
             finite.append(y[np.isfinite(y)])
-            own = own_events_mask(t, events, side)
-            if key in STANCE_ANGLES and own.any():
+            if key in STANCE_ANGLES:
                 # Pelvic drop and trunk lean with this leg as stance mean something only while
-                # it stands: bold inside its events, faint elsewhere.
+                # it stands: bold inside its events, faint elsewhere (all faint without events).
                 fig.add_trace(go.Scatter(x=t, y=y, mode="lines", line=dict(color=SIDE_COLOURS[side], width=1),
-                                         opacity=0.25, hoverinfo="skip", legendgroup=side, showlegend=False),
+                                         opacity=0.3, hoverinfo="skip", legendgroup=side, showlegend=False),
                               row=row, col=1)
-                y = np.where(own, y, np.nan)
+                y = np.where(own_events_mask(t, events, side), y, np.nan)
             fig.add_trace(go.Scatter(x=t, y=y, mode="lines", name=f"{side.capitalize()} leg",
                                      line=dict(color=SIDE_COLOURS[side], width=1.8),
                                      legendgroup=side, showlegend=row == 1), row=row, col=1)
@@ -453,8 +458,8 @@ def angle_figure(analysis, viewer: str, thresholds_toml: str = "") -> go.Figure:
             bottom = max(bottom, min(lo, start) - 3.0)
             top = min(top, max(hi, start) + 3.0)
             if top > bottom:
-                fig.add_hrect(y0=bottom, y1=top, fillcolor="orange" if sev == "caution" else "red",
-                              opacity=0.10, line_width=0, row=row, col=1)
+                fig.add_hrect(y0=bottom, y1=top, fillcolor="#ffa500" if sev == "caution" else "#ff0000",
+                              opacity=0.16 if sev == "caution" else 0.08, line_width=0, row=row, col=1)
         peaks = {"left": ([], []), "right": ([], [])}
         for event in events:
             value = (event.get("at_peak") or {}).get(key)
@@ -470,8 +475,8 @@ def angle_figure(analysis, viewer: str, thresholds_toml: str = "") -> go.Figure:
     for event in events:
         fig.add_vrect(x0=event["start_s"], x1=event["end_s"], fillcolor=SIDE_COLOURS.get(event.get("side"), "grey"),
                       opacity=0.07, line_width=0)
-    fig.update_layout(height=190 * len(keys) + 60, margin=dict(l=10, r=10, t=40, b=30),
-                      legend=dict(orientation="h", y=1.04, x=0), hovermode="x unified")
+    fig.update_layout(height=190 * len(keys) + 90, margin=dict(l=10, r=10, t=80, b=30),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.03, x=0), hovermode="x unified")
     fig.update_xaxes(title_text="Time (s)", row=len(keys), col=1)
     return fig
 

@@ -94,7 +94,8 @@ def test_upload_results_exports_and_cache(private_db, app_video, counted, downlo
     result = json.loads(downloads["application/json"])
     assert result["schema_version"] == 1
     assert result["video"]["path"].endswith(app_video.name)
-    rows = list(csv.reader(io.StringIO(downloads["text/csv"])))
+    csv_data = downloads["text/csv"]
+    rows = list(csv.reader(io.StringIO(csv_data.decode() if isinstance(csv_data, bytes) else csv_data)))
     assert rows[0][0] == "time_s" and "knee_fppa_left_deg" in rows[0]
     assert len(rows) - 1 == result["video"]["frames"]
 
