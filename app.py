@@ -502,7 +502,7 @@ def flags_panel(result: dict, viewer: str) -> None:
             if text:
                 st.markdown(text)
             source = flag.get("source") or DEFAULT_SOURCES.get(flag.get("code", ""))
-            if source and viewer == "Clinician":
+            if source and viewer == "Clinician" and source not in str(text or ""):
                 st.caption(f"Threshold source: {source}")
 
 

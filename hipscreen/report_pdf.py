@@ -218,8 +218,8 @@ def _draw_key_frame(rgb: np.ndarray, xy_px: np.ndarray | None, *, track_size: tu
             if np.isfinite(x) and np.isfinite(y) and name.endswith(("hip", "knee", "ankle", "shoulder")):
                 r = line_px * 1.4
                 draw.ellipse([x - r, y - r, x + r, y + r], fill=(255, 255, 255, 255))
-    font = _pil_font(max(14, round(max(w, h) / 24)))
-    small = _pil_font(max(12, round(max(w, h) / 32)))
+    font = _pil_font(max(12, round(min(w, h) / 22)))
+    small = _pil_font(max(11, round(min(w, h) / 24)))
     pad = font.size // 3
     text = "\n".join(lines)
     box = draw.multiline_textbbox((0, 0), text, font=font, spacing=pad)
@@ -272,7 +272,7 @@ def key_frames(analysis_or_result: Any, *, video_path: str | Path | None,
             size = (int(track.width), int(track.height))
         at_peak = e.get("at_peak") or {}
         lines = [f"{labels[k]}: {_deg(at_peak.get(k), signed=(k == 'trunk_lean_deg'))}" for k in ANGLE_KEYS]
-        caption = f"{e['side'].capitalize()} leg standing · repetition {int(e['index']) + 1} · {float(e['peak_s']):.2f} s"
+        caption = f"{e['side'].capitalize()} leg · event {int(e['index']) + 1} · {float(e['peak_s']):.2f} s"
         images.append(_draw_key_frame(rgb, xy, track_size=size, stance=e["side"], lines=lines, caption=caption))
     return images
 
@@ -419,7 +419,7 @@ def _header(pdf: _Report, result: dict, *, patient: str | None, report_date: dat
 
 
 def _key_frame_row(pdf: _Report, images: list[Image.Image], *, skeleton: bool) -> None:
-    pdf.heading("Key frames at the deepest point (the repetition with the largest pelvic drop, per side)")
+    pdf.heading("Key frames: the peak of the event with the largest pelvic drop, per side")
     gap = 4.0
     avail = pdf.w - 2 * pdf.l_margin
     h = pdf.layout.key_frame_height_mm
@@ -489,7 +489,7 @@ def _flags(pdf: _Report, result: dict, audience: str) -> None:
             pdf.paragraph(str(text))
         if audience != "patient":
             source = f.get("source") or DEFAULT_SOURCES.get(f.get("code", ""), "")
-            if source:
+            if source and source not in str(text or ""):
                 pdf.paragraph(f"Source of the threshold: {source}", size=7.5, rgb=(90, 90, 90))
         pdf.ln(0.8)
 
