@@ -70,14 +70,15 @@ class TaskParams:
     step_margin_legs : float
         Closer than this to ``step_min_drop_legs`` the step-down / squat call is unsure.
     confident_hold_s : float
-        A single-leg stance hold at least this long is a confident call.
+        A single-leg stance hold at least this long is a confident call (a shorter one
+        could be a slow step).
     """
 
     min_gait_phases: int = 3
     confident_gait_alternation: float = 0.75
     step_min_drop_legs: float = 0.08
     step_margin_legs: float = 0.04
-    confident_hold_s: float = 1.0
+    confident_hold_s: float = 0.8
 
 
 @dataclass(frozen=True)

@@ -32,12 +32,15 @@ class BodyParams:
         Low-pass cut-off applied to the foot and mid-hip positions.
     size_window_s : float
         Window of the running median of the leg length and the pelvis width.
+    size_cutoff_hz : float
+        Low-pass cut-off applied after the running median: body size changes slowly.
     max_gap_s : float
         Missing-landmark gaps bridged by interpolation before filtering.
     """
 
     smoothing_cutoff_hz: float = 5.0
     size_window_s: float = 1.0
+    size_cutoff_hz: float = 0.5
     max_gap_s: float = 0.25
 
 
@@ -110,9 +113,9 @@ def body_signals(track: LandmarkTrack, *, params: BodyParams = BodyParams()) -> 
     with np.errstate(invalid="ignore"):
         longer = np.fmax(legs[0], legs[1])
     leg = rolling_median(t, longer, window_s=params.size_window_s)
-    leg = interpolate_gaps(t, leg, max_gap_s=np.inf)
+    leg = lowpass(t, interpolate_gaps(t, leg, max_gap_s=np.inf), cutoff_hz=params.size_cutoff_hz)
     width = rolling_median(t, _distance(track.point("left_hip"), track.point("right_hip")), window_s=params.size_window_s)
-    width = interpolate_gaps(t, width, max_gap_s=np.inf)
+    width = lowpass(t, interpolate_gaps(t, width, max_gap_s=np.inf), cutoff_hz=params.size_cutoff_hz)
     return BodySignals(times_s=t, foot_xy_px=feet, mid_hip_xy_px=mid_hip, leg_length_px=leg, pelvis_width_px=width)
 
 

@@ -1,35 +1,40 @@
 """Gait events: stance phases of each foot, from foot contact to foot off, in a frontal view.
 
-Method
-------
-A coordinate-based method in the spirit of Zeni et al. (2008, Gait & Posture 27:710-714),
-adapted to a single frontal camera. Zeni finds heel strike and toe off from the
-fore-aft position of the foot relative to the pelvis; a camera in front of or behind
-the person sees fore-aft motion only through perspective, so here contact is read from
-the foot's own image motion instead:
+Two situations, told apart by whether the person's image size changes
+(:func:`travel_direction`):
 
-- a planted foot does not move in the image (the camera is still), whether the person
-  walks towards it, away from it, or on a treadmill (where the belt carries the planted
-  foot slowly backwards);
-- a swinging foot moves: it lifts and comes forwards (downwards in the image when the
-  person walks towards the camera, upwards when walking away).
+**Walking towards or away from the camera** (the person grows or shrinks). The method of
+Zeni et al. (2008, Gait & Posture 27:710-714): foot contact when the foot is furthest
+*forward* of the pelvis, foot off when it is furthest *behind* it. A frontal camera sees
+fore-aft position through perspective: a point nearer the camera is lower in the image.
+So the foot's forward position is its image y relative to the mid-hip, in leg lengths,
+with the sign flipped when the person walks away. Contact is a peak of that signal,
+foot off the trough that follows; both must stand out by ``zeni_min_prominence_legs``
+and be ``zeni_min_step_s`` apart.
+Differences from Zeni (2008): image y instead of the lab's antero-posterior axis, and the
+foot is the mean of ankle, heel and foot index. Limitation: the image y mixes the
+foot's fore-aft position with its lift. Walking towards the camera, the lift of early
+swing moves the foot up the image as a step back would, so foot off is found late (by
+up to about 0.2 s on a synthetic walker 6-9 m away with a 10 cm foot lift); walking
+away, the same holds for contact. Contact (towards) and foot off (away) are unaffected.
 
-The foot (mean of ankle, heel and foot index) is low-pass filtered, its image speed is
-expressed in leg lengths per second (the person grows as they approach), and a swing is
-where that speed rises above ``swing_speed_legs_per_s`` until it falls below
-``still_speed_legs_per_s`` (hysteresis). Short blips are removed (a swing pausing at its
-highest point, a jittery planted foot). A stance phase is a run of contact between two
-swings of that foot; it must contain a swing of the other foot (single support),
-otherwise it is standing, not walking.
+**Walking in place or on a treadmill** (constant size). Fore-aft motion is small and the
+foot's lift dominates, so contact is read from the foot's own image motion: a planted
+foot does not move in the image (or drifts slowly with the belt), a swinging foot lifts
+and comes forwards. Swing is where the vertical image speed rises above
+``swing_speed_legs_per_s`` until it falls below ``still_speed_legs_per_s`` (hysteresis),
+or where the foot is higher than where it stands just before and after by
+``lift_on_legs`` (a slow swing pausing at the top). Short blips are removed. A stance
+phase is a run of contact between two swings that contains a swing of the other foot
+(single support); longer than ``max_stance_s`` it is standing, not walking.
 
-Differences from Zeni (2008): image speed instead of the pelvis-relative fore-aft
-position; foot contact and foot off are the ends of the still run, so they are found
-within about one frame plus the filter's smoothing (a few hundredths of a second),
-not at the exact heel strike.
+In both, the peak of a stance phase is its frame of largest pelvic drop (stance side).
 
 Notes
 -----
-Pixels of the upright frame, x right, y down. Times are the frames' presentation times.
+Pixels of the upright frame, x right, y down; positions in leg lengths (per frame, so a
+person growing as they approach keeps the same thresholds). Times are the frames'
+presentation times; durations are compared in seconds, never in frame counts.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.signal import find_peaks
 
 from metrics.events.base import Event, make_event, peak_of_largest
 from metrics.events.body import BodyParams, BodySignals, body_signals, foot_speed_legs_per_s, lift_legs
@@ -52,29 +58,34 @@ class GaitParams:
     Attributes
     ----------
     smoothing_cutoff_hz : float
-        Low-pass cut-off of the foot positions.
-    swing_speed_legs_per_s : float
-        A foot faster than this (leg lengths per second) starts a swing.
-    still_speed_legs_per_s : float
-        A swinging foot slower than this is planted again.
+        Low-pass cut-off of the foot and mid-hip positions.
+    travel_min_size_ratio : float
+        The person's leg length at the end over that at the start (or the inverse) above
+        this means walking towards (away from) the camera.
+    zeni_min_prominence_legs : float
+        Overground: a contact or foot-off extreme of the foot's forward position must
+        stand out by this much (leg lengths).
+    zeni_min_step_s : float
+        Overground: extremes closer than this are one.
+    swing_speed_legs_per_s, still_speed_legs_per_s : float
+        In place: hysteresis on the foot's vertical image speed (leg lengths per second).
     min_swing_s : float
-        Shorter movements of a planted foot are jitter, not a swing.
+        In place: shorter movements of a planted foot are jitter, not a swing.
     min_contact_s : float
-        Shorter pauses of a swinging foot are not a contact.
-    min_stance_s : float
-        Shorter still runs are a hesitation of the foot, not a stance phase.
-    max_stance_s : float
-        Longer still runs are standing (before or after walking), not a gait stance phase.
+        In place: shorter pauses of a swinging foot are not a contact.
+    min_stance_s, max_stance_s : float
+        Stance phases outside these durations are left out (a hesitation; standing).
     lift_on_legs, lift_off_legs : float
-        A foot higher than where it stands just before and after (see
-        :func:`metrics.events.body.lift_legs`) by more than ``lift_on_legs`` leg lengths
-        is in the air until its lift falls below ``lift_off_legs``: this catches a slow
-        swing, walking in place or on a treadmill, whose foot pauses at the top.
+        In place: hysteresis on the foot's lift above where it stands just before and after
+        (:func:`metrics.events.body.lift_legs`).
     lift_window_s : float
         How far before and after to look for where the foot stands.
     """
 
     smoothing_cutoff_hz: float = 4.0
+    travel_min_size_ratio: float = 1.25
+    zeni_min_prominence_legs: float = 0.08
+    zeni_min_step_s: float = 0.3
     swing_speed_legs_per_s: float = 0.6
     still_speed_legs_per_s: float = 0.35
     min_swing_s: float = 0.12
@@ -84,6 +95,105 @@ class GaitParams:
     lift_on_legs: float = 0.06
     lift_off_legs: float = 0.03
     lift_window_s: float = 1.0
+
+
+def travel_direction(body: BodySignals, *, min_size_ratio: float = 1.25) -> str:
+    """``"towards"``, ``"away"`` or ``"in_place"``, from how the leg length changes.
+
+    Compares the median leg length over the first and the last fifth of the frames where
+    the person is seen.
+    """
+    leg = body.leg_length_px[np.isfinite(body.leg_length_px)]
+    if leg.size < 10:
+        return "in_place"
+    fifth = max(leg.size // 5, 1)
+    ratio = float(np.median(leg[-fifth:]) / np.median(leg[:fifth]))
+    if ratio > min_size_ratio:
+        return "towards"
+    if ratio < 1.0 / min_size_ratio:
+        return "away"
+    return "in_place"
+
+
+def forward_position_legs(body: BodySignals, side: str, *, direction: str) -> np.ndarray:
+    """How far forward of the mid-hip a foot is, in leg lengths (image y, perspective).
+
+    Walking towards the camera, forward is down the image (+y); walking away, up (-y).
+    """
+    sign = 1.0 if direction == "towards" else -1.0
+    return sign * (body.foot_xy_px[side][:, 1] - body.mid_hip_xy_px[:, 1]) / body.leg_length_px
+
+
+def _extremes(times_s: np.ndarray, signal: np.ndarray, *, prominence: float, min_step_s: float) -> list[int]:
+    known = np.isfinite(signal)
+    if known.sum() < 3:
+        return []
+    filled = np.where(known, signal, np.nanmedian(signal))
+    peaks, _ = find_peaks(filled, prominence=prominence)
+    kept: list[int] = []
+    for p in peaks:
+        # an extreme must lie inside what was seen, not on the edge of a gap
+        if not (known[p] and p > 0 and known[p - 1] and p + 1 < len(known) and known[p + 1]):
+            continue
+        if kept and times_s[p] - times_s[kept[-1]] < min_step_s:
+            if filled[p] > filled[kept[-1]]:
+                kept[-1] = int(p)
+            continue
+        kept.append(int(p))
+    return kept
+
+
+def overground_stance_phases(
+    times_s: np.ndarray,
+    forward: dict[str, np.ndarray],
+    *,
+    params: GaitParams = GaitParams(),
+) -> list[tuple[str, int, int, bool]]:
+    """Stance phases ``(side, start, end, complete)`` of a walk towards or away from the camera.
+
+    Parameters
+    ----------
+    times_s : ndarray, shape (T,)
+    forward : dict
+        ``{"left": (T,), "right": (T,)}`` from :func:`forward_position_legs`.
+    params : GaitParams
+
+    Returns
+    -------
+    list of (side, start_index, end_index inclusive, complete), sorted by start.
+        Contact is a peak of the forward position, foot off the trough that follows
+        (Zeni et al. 2008). A contact with no foot off before the video ends runs to the
+        last seen frame and is incomplete; a foot off with no contact before it (the
+        video started mid-stance) gives an incomplete phase from the first seen frame.
+    """
+    phases = []
+    for side in SIDES:
+        f = forward[side]
+        seen = np.flatnonzero(np.isfinite(f))
+        if seen.size == 0:
+            continue
+        contacts = _extremes(times_s, f, prominence=params.zeni_min_prominence_legs, min_step_s=params.zeni_min_step_s)
+        offs = _extremes(times_s, -f, prominence=params.zeni_min_prominence_legs, min_step_s=params.zeni_min_step_s)
+        for k, contact in enumerate(contacts):
+            next_contact = contacts[k + 1] if k + 1 < len(contacts) else len(f)
+            off = next((o for o in offs if contact < o < next_contact), None)
+            if off is None:
+                if k + 1 < len(contacts):
+                    continue  # two contacts without a foot off between: not a clean step
+                phases.append((side, contact, int(seen[-1]), False))
+            else:
+                phases.append((side, contact, off, True))
+        if offs and (not contacts or offs[0] < contacts[0]):
+            phases.append((side, int(seen[0]), offs[0], False))
+    kept = []
+    for side, start, end, complete in phases:
+        if end <= start:
+            continue
+        duration = run_duration_s(times_s, start, end + 1)
+        if duration > params.max_stance_s or (complete and duration < params.min_stance_s):
+            continue
+        kept.append((side, start, end, complete))
+    return sorted(kept, key=lambda p: p[1])
 
 
 def swing_mask(
@@ -120,7 +230,7 @@ def stance_phases(
     known: dict[str, np.ndarray] | None = None,
     params: GaitParams = GaitParams(),
 ) -> list[tuple[str, int, int, bool]]:
-    """Stance phases ``(side, start, end, complete)`` from the swing masks of both feet.
+    """In place: stance phases ``(side, start, end, complete)`` from the swing masks of both feet.
 
     Parameters
     ----------
@@ -158,6 +268,23 @@ def stance_phases(
     return sorted(phases, key=lambda p: p[1])
 
 
+def in_place_stance_phases(body: BodySignals, *, params: GaitParams = GaitParams()) -> list[tuple[str, int, int, bool]]:
+    """In place: stance phases from the feet's image motion (see the module notes)."""
+    t = body.times_s
+    speeds = {side: foot_speed_legs_per_s(body, side, vertical_only=True) for side in SIDES}
+    swinging = {
+        side: swing_mask(
+            t,
+            speeds[side],
+            lift_legs(t, body.foot_xy_px[side][:, 1], body.leg_length_px, window_s=params.lift_window_s),
+            params=params,
+        )
+        for side in SIDES
+    }
+    known = {side: np.isfinite(speeds[side]) for side in SIDES}
+    return stance_phases(t, swinging, known=known, params=params)
+
+
 def detect_gait(
     track: LandmarkTrack,
     angles=None,
@@ -182,30 +309,26 @@ def detect_gait(
     Returns
     -------
     list of Event
-        Sorted by start time; both sides.
+        Sorted by start time; both sides. Each event's notes say which method found it.
     """
     if body is None:
         body = body_signals(track, params=BodyParams(smoothing_cutoff_hz=params.smoothing_cutoff_hz))
     t = body.times_s
-    speeds = {side: foot_speed_legs_per_s(body, side, vertical_only=True) for side in SIDES}
-    swinging = {
-        side: swing_mask(
-            t,
-            speeds[side],
-            lift_legs(t, body.foot_xy_px[side][:, 1], body.leg_length_px, window_s=params.lift_window_s),
-            params=params,
-        )
-        for side in SIDES
-    }
-    known = {side: np.isfinite(speeds[side]) for side in SIDES}
-    events = []
-    for side, start, end, complete in stance_phases(t, swinging, known=known, params=params):
-        events.append(_event_with_peak("gait", side, t, start, end, complete, angles))
-    return events
+    direction = travel_direction(body, min_size_ratio=params.travel_min_size_ratio)
+    if direction == "in_place":
+        phases = in_place_stance_phases(body, params=params)
+        method = "walking in place: stance from the foot's image motion"
+    else:
+        forward = {side: forward_position_legs(body, side, direction=direction) for side in SIDES}
+        phases = overground_stance_phases(t, forward, params=params)
+        method = f"walking {direction} the camera: stance from the foot's position relative to the pelvis"
+    return [_event_with_peak("gait", side, t, s, e, complete, angles, method) for side, s, e, complete in phases]
 
 
-def _event_with_peak(task: str, side: str, t: np.ndarray, start: int, end: int, complete: bool, angles) -> Event:
-    notes = []
+def _event_with_peak(
+    task: str, side: str, t: np.ndarray, start: int, end: int, complete: bool, angles, method: str
+) -> Event:
+    notes = [method]
     peak = None
     if angles is not None:
         peak = peak_of_largest(angles.get("pelvic_drop_deg", side), start, end)

@@ -120,3 +120,89 @@ def variable_times(duration_s: float, seed: int = 3) -> np.ndarray:
     dt[::17] = 0.1
     t = np.concatenate([[0.0], np.cumsum(dt)])
     return t[t <= duration_s]
+
+
+def walking_overground(
+    times_s: np.ndarray,
+    *,
+    towards: bool = True,
+    stride_s: float = 1.0,
+    stance_frac: float = 0.6,
+    stride_m: float = 1.2,
+    left_contact_s: float = 0.2,
+    start_distance_m: float = 9.0,
+) -> tuple[LandmarkTrack, dict[str, list[tuple[float, float]]]]:
+    """A stick figure walking straight towards (or away from) a pinhole camera.
+
+    Returns the track and, per foot, the true stance phases ``(contact_s, foot_off_s)``
+    that lie wholly inside the clip. Camera: 1.0 m high, focal length 1000 px, principal
+    point (500, 600). Heights in metres: hip 0.9, knee 0.5, ankle 0.1, shoulder 1.4,
+    head 1.6; hips 0.2 m apart. Each foot is planted for ``stance_frac`` of the stride and
+    swings forward by ``stride_m`` (lifting 0.1 m) for the rest; the right foot half a
+    stride after the left. The pelvis moves forward at ``stride_m / stride_s``.
+    """
+    t = np.asarray(times_s, dtype=float)
+    n = len(t)
+    speed = stride_m / stride_s
+    swing_s = (1 - stance_frac) * stride_s
+
+    def foot_forward_and_lift(contact0_s):
+        # position of the foot along the walkway (m) and its lift (m), planted at contact
+        forward = np.zeros(n)
+        lift = np.zeros(n)
+        phases = []
+        k_min = int(np.floor((t[0] - contact0_s) / stride_s)) - 1
+        k_max = int(np.ceil((t[-1] - contact0_s) / stride_s)) + 1
+        for k in range(k_min, k_max + 1):
+            contact = contact0_s + k * stride_s
+            off = contact + stance_frac * stride_s
+            # the foot lands half a step ahead of the pelvis
+            planted_at = speed * contact + stride_m / 4
+            stance = (t >= contact) & (t < off)
+            forward[stance] = planted_at
+            swing = (t >= off) & (t < off + swing_s)
+            phase = (t[swing] - off) / swing_s
+            forward[swing] = planted_at + stride_m * 0.5 * (1 - np.cos(np.pi * phase))
+            lift[swing] = 0.1 * 0.5 * (1 - np.cos(2 * np.pi * phase))
+            if contact >= t[0] and off <= t[-1]:
+                phases.append((contact, off))
+        return forward, lift, phases
+
+    truth = {}
+    feet = {}
+    for side, contact0 in (("left", left_contact_s), ("right", left_contact_s + stride_s / 2)):
+        forward, lift, phases = foot_forward_and_lift(contact0)
+        feet[side] = (forward, lift)
+        truth[side] = phases
+    pelvis = speed * t
+
+    def depth(forward_m):
+        return start_distance_m - forward_m if towards else start_distance_m + forward_m
+
+    xy = np.full((n, len(LANDMARK_NAMES), 2), np.nan)
+
+    def put(name, lateral_m, height_m, forward_m):
+        z = depth(forward_m)
+        xy[:, LANDMARK_NAMES.index(name), 0] = 500 + 1000 * lateral_m / z
+        xy[:, LANDMARK_NAMES.index(name), 1] = 600 + 1000 * (1.0 - height_m) / z
+
+    outward = {"left": 1.0, "right": -1.0} if towards else {"left": -1.0, "right": 1.0}
+    for side, s in outward.items():
+        forward, lift = feet[side]
+        put(f"{side}_hip", s * 0.1, 0.9 + 0 * t, pelvis)
+        put(f"{side}_knee", s * 0.1, 0.5 + lift / 2, (pelvis + forward) / 2)
+        put(f"{side}_ankle", s * 0.1, 0.1 + lift, forward)
+        put(f"{side}_heel", s * 0.1, 0.05 + lift, forward - 0.05)
+        put(f"{side}_foot_index", s * 0.1, 0.02 + lift, forward + 0.15)
+        put(f"{side}_shoulder", s * 0.18, 1.4 + 0 * t, pelvis)
+        put(f"{side}_elbow", s * 0.2, 1.15 + 0 * t, pelvis)
+        for part in ("wrist", "pinky", "index", "thumb"):
+            put(f"{side}_{part}", s * 0.2, 0.9 + 0 * t, pelvis)
+        for part, dx in (("eye_inner", 0.02), ("eye", 0.03), ("eye_outer", 0.04), ("ear", 0.07)):
+            put(f"{side}_{part}", s * dx, 1.6 + 0 * t, pelvis)
+        put(f"mouth_{side}", s * 0.02, 1.55 + 0 * t, pelvis)
+    put("nose", 0 * t, 1.58 + 0 * t, pelvis)
+    track = LandmarkTrack(
+        times_s=t, xy_px=xy, visibility=np.ones((n, len(LANDMARK_NAMES))), width=WIDTH, height=HEIGHT
+    )
+    return track, truth

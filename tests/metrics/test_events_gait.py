@@ -83,3 +83,27 @@ def test_stance_phases_from_masks():
     assert ("left", 4, 6, True) in phases
     # right still 0.1-0.4 s while the left swings: frames 1-4
     assert ("right", 1, 4, True) in phases
+
+
+@pytest.mark.parametrize("towards", [True, False], ids=["towards_camera", "away_from_camera"])
+@pytest.mark.parametrize("times", [steady_times(4.0, 60.0), variable_times(4.0)], ids=["steady_60fps", "variable_rate"])
+def test_overground_walk_stance_phases_from_contact_to_foot_off(towards, times):
+    from tests.metrics.events_synthetic import walking_overground
+
+    track, truth = walking_overground(times, towards=towards)
+    events = detect_gait(track)
+    complete = [e for e in events if e.complete]
+    assert all("walking " + ("towards" if towards else "away") in e.notes[0] for e in events)
+    sides = [e.side for e in complete]
+    assert all(a != b for a, b in zip(sides, sides[1:]))  # alternating
+    # Perspective mixes the foot's lift with its fore-aft position (module notes): walking
+    # towards the camera foot off comes late, walking away contact comes early, by up to
+    # 0.2 s in this model; the other end of the phase is found within 0.06 s.
+    tol_start, tol_end = (0.06, 0.2) if towards else (0.2, 0.06)
+    for side in ("left", "right"):
+        found = [(e.start_s, e.end_s) for e in complete if e.side == side]
+        assert len(found) >= max(len(truth[side]) - 1, 2)
+        for start, end in found:
+            assert any(
+                abs(start - contact) <= tol_start and abs(end - off) <= tol_end for contact, off in truth[side]
+            ), (side, start, end, truth[side])
