@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import logging
 import tempfile
 import tomllib
 from datetime import date, datetime, time, timezone
@@ -28,10 +29,10 @@ from hipscreen import filming_guide as words
 from hipscreen.storage import SessionStore, default_db_path, history_rows
 from vision.errors import InputProblem
 
+LOG = logging.getLogger("hipscreen.app")
 APP_DIR = Path(__file__).resolve().parent
 SAMPLE_DIR = APP_DIR / "sample_videos"
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv")
-MAX_UPLOAD_MB = 200  # Streamlit's own upload limit (server.maxUploadSize) is the same
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "hipscreen_uploads"
 VIEWERS = ("Patient", "Clinician", "Coach")
 SIDE_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
@@ -150,6 +151,11 @@ def store_upload(data: bytes, original_name: str) -> tuple[Path, str]:
     return path, digest
 
 
+def upload_limit_mb() -> int:
+    """The upload limit: Streamlit's ``server.maxUploadSize`` (MB, default 200), set in its config."""
+    return int(st.get_option("server.maxUploadSize"))
+
+
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -248,7 +254,7 @@ def choose_video() -> tuple[Path, str, str] | None:
     upload_col, sample_col = st.columns([3, 2])
     with upload_col:
         uploaded = st.file_uploader("Upload a video", type=[s.lstrip(".") for s in VIDEO_SUFFIXES], key="upload",
-                                    help=f"Up to {MAX_UPLOAD_MB} MB. Trim it to the exercise if it is longer.")
+                                    help=f"Up to {upload_limit_mb()} MB. Trim it to the exercise if it is longer.")
     with sample_col:
         samples = sample_videos()
         if samples:
@@ -257,9 +263,9 @@ def choose_video() -> tuple[Path, str, str] | None:
             choice = "(none)"
             st.caption("No sample videos are installed.")
     if uploaded is not None:
-        size_mb = uploaded.size / 1e6
-        if size_mb > MAX_UPLOAD_MB:
-            st.error(f"This video is {size_mb:.0f} MB; the limit is {MAX_UPLOAD_MB} MB. "
+        size_mb = uploaded.size / 2**20
+        if size_mb > upload_limit_mb():
+            st.error(f"This video is {size_mb:.0f} MB; the limit is {upload_limit_mb()} MB. "
                      "Trim it to the exercise, or film at 1080p instead of 4K.")
             return None
         path, digest = store_upload(uploaded.getvalue(), uploaded.name)
@@ -279,6 +285,13 @@ def run_analysis(video: tuple[Path, str, str], settings: dict):
                                    settings["thresholds_toml"], landmarks)
     except InputProblem as problem:
         st.error(str(problem))
+        return None
+    except Exception as error:  # noqa: BLE001 - the app's last line of defence: one message, details folded
+        LOG.exception("analysis failed for %s", digest)
+        st.error("The analysis stopped because of an error in hipscreen, not in your video. Please report it "
+                 "with the video if you can.")
+        with st.expander("Technical details"):
+            st.code(f"{type(error).__name__}: {error}")
         return None
     # The file on disk is named by its hash; exports and reports name the video as the user knows it.
     result = analysis.result

@@ -111,6 +111,30 @@ def test_upload_results_exports_and_cache(private_db, app_video, counted, downlo
     assert counted["estimate_landmarks"] == 1
     assert counted["assess"] == 2
 
+    # A clinician raising a flag's thresholds above the measured value clears that flag,
+    # again without re-running the pose model.
+    at.sidebar.selectbox(key="task").set_value("auto")
+    at.sidebar.radio(key="viewer").set_value("Clinician")
+    at.run()
+    angle_flags = [f for f in json.loads(downloads["application/json"])["flags"] if "value_deg" in f]
+    # The clip's big trunk swings give at least one angle flag (a marked trunk lean).
+    assert angle_flags, "expected an angle flag on this clip"
+    flag = angle_flags[0]
+    above = abs(flag["value_deg"]) + 1.0
+    sign = 1.0 if flag["threshold_deg"] > 0 else -1.0
+    at.number_input(key=f"thr_{flag['code']}_marked_deg").set_value(sign * (above + 1.0))
+    at.number_input(key=f"thr_{flag['code']}_caution_deg").set_value(sign * above)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = json.loads(downloads["application/json"])["flags"]
+    assert (flag["code"], flag["side"]) not in {(f["code"], f["side"]) for f in after}
+    assert counted["estimate_landmarks"] == 1
+
+    at.sidebar.radio(key="viewer").set_value("Coach")
+    at.run()
+    assert not at.exception
+    assert "Angles over time" in [h.value for h in at.subheader]
+
     # Saving puts the session in the (private) database.
     at.text_input(key="patient_code").input("P-TEST")
     next(b for b in at.button if b.label == "Save session").click()
@@ -154,3 +178,19 @@ def test_history_page_classifies_changes(private_db):
     # Pelvic drop fell by 5 deg (> 3 deg SDD): a real change. FPPA by 2 deg (< 8 deg): within error.
     assert "real" in meaning[("Pelvic drop", "left")].lower()
     assert "within" in meaning[("Knee FPPA", "left")].lower()
+
+
+def test_a_video_over_the_upload_limit_is_refused_with_the_limit(private_db):
+    import streamlit as st
+
+    previous = st.get_option("server.maxUploadSize")
+    st.config.set_option("server.maxUploadSize", 1)
+    try:
+        at = _fresh_app()
+        at.file_uploader(key="upload").upload("big.mp4", b"\0" * (2 * 2**20), "video/mp4")
+        at.run()
+    finally:
+        st.config.set_option("server.maxUploadSize", previous)
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "2 MB" in at.error[0].value and "limit is 1 MB" in at.error[0].value
