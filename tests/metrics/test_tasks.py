@@ -73,7 +73,7 @@ def test_short_hold_is_reported_as_unsure():
     t = steady_times(4.0)
     from tests.metrics.events_synthetic import smooth_step
 
-    lift = smooth_step(t, 1.0, 0.2) - smooth_step(t, 1.6, 0.2)  # about 0.8 s on one leg
+    lift = smooth_step(t, 1.0, 0.15) - smooth_step(t, 1.45, 0.15)  # about 0.6 s on one leg
     found = detect_task(hold_track(t, "left", lift=lift))
     assert found.task == "single_leg_stance"
     assert not found.confident
