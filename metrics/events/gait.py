@@ -28,7 +28,8 @@ or where the foot is higher than where it stands just before and after by
 phase is a run of contact between two swings that contains a swing of the other foot
 (single support); longer than ``max_stance_s`` it is standing, not walking.
 
-In both, the peak of a stance phase is its frame of largest pelvic drop (stance side).
+In both, the peak of a stance phase is its frame of largest pelvic drop (stance side),
+searched in single support (the other foot off the ground) when the phase has any.
 
 Notes
 -----
@@ -268,8 +269,10 @@ def stance_phases(
     return sorted(phases, key=lambda p: p[1])
 
 
-def in_place_stance_phases(body: BodySignals, *, params: GaitParams = GaitParams()) -> list[tuple[str, int, int, bool]]:
-    """In place: stance phases from the feet's image motion (see the module notes)."""
+def in_place_stance_phases(
+    body: BodySignals, *, params: GaitParams = GaitParams()
+) -> tuple[list[tuple[str, int, int, bool]], dict[str, np.ndarray]]:
+    """In place: stance phases from the feet's image motion (see the module notes), and the swing masks."""
     t = body.times_s
     speeds = {side: foot_speed_legs_per_s(body, side, vertical_only=True) for side in SIDES}
     swinging = {
@@ -282,7 +285,7 @@ def in_place_stance_phases(body: BodySignals, *, params: GaitParams = GaitParams
         for side in SIDES
     }
     known = {side: np.isfinite(speeds[side]) for side in SIDES}
-    return stance_phases(t, swinging, known=known, params=params)
+    return stance_phases(t, swinging, known=known, params=params), swinging
 
 
 def detect_gait(
@@ -316,22 +319,49 @@ def detect_gait(
     t = body.times_s
     direction = travel_direction(body, min_size_ratio=params.travel_min_size_ratio)
     if direction == "in_place":
-        phases = in_place_stance_phases(body, params=params)
+        phases, swinging = in_place_stance_phases(body, params=params)
+        single_support = {side: swinging[other_side(side)] for side in SIDES}
         method = "walking in place: stance from the foot's image motion"
     else:
         forward = {side: forward_position_legs(body, side, direction=direction) for side in SIDES}
         phases = overground_stance_phases(t, forward, params=params)
+        in_stance = {side: np.zeros(len(t), dtype=bool) for side in SIDES}
+        for side, s, e, _ in phases:
+            in_stance[side][s : e + 1] = True
+        single_support = {side: ~in_stance[other_side(side)] for side in SIDES}
         method = f"walking {direction} the camera: stance from the foot's position relative to the pelvis"
-    return [_event_with_peak("gait", side, t, s, e, complete, angles, method) for side, s, e, complete in phases]
+    return [
+        _event_with_peak("gait", side, t, s, e, complete, angles, method, single_support[side])
+        for side, s, e, complete in phases
+    ]
 
 
 def _event_with_peak(
-    task: str, side: str, t: np.ndarray, start: int, end: int, complete: bool, angles, method: str
+    task: str,
+    side: str,
+    t: np.ndarray,
+    start: int,
+    end: int,
+    complete: bool,
+    angles,
+    method: str,
+    single_support: np.ndarray,
 ) -> Event:
+    """The event, its peak the largest pelvic drop in single support (else in the whole phase).
+
+    While both feet are on the ground the pelvis is carried by both limbs, so the drop
+    "on the stance side" means little there; the peak is searched where the other foot is
+    off the ground, when the phase has such frames.
+    """
     notes = [method]
     peak = None
     if angles is not None:
-        peak = peak_of_largest(angles.get("pelvic_drop_deg", side), start, end)
+        drop = np.asarray(angles.get("pelvic_drop_deg", side), dtype=float)
+        support = single_support[start : end + 1]
+        if support.any() and np.any(np.isfinite(drop[start : end + 1][support])):
+            peak = peak_of_largest(np.where(single_support, drop, np.nan), start, end)
+        else:
+            peak = peak_of_largest(drop, start, end)
     if peak is None:
         peak = (start + end) // 2
         notes.append("pelvic drop not measurable in this event; peak set at its middle")

@@ -107,3 +107,19 @@ def test_overground_walk_stance_phases_from_contact_to_foot_off(towards, times):
             assert any(
                 abs(start - contact) <= tol_start and abs(end - off) <= tol_end for contact, off in truth[side]
             ), (side, start, end, truth[side])
+
+
+def test_peak_is_the_largest_pelvic_drop_in_single_support():
+    from metrics.angles import ANGLE_NAMES, AngleSeries
+
+    t = steady_times(6.0)
+    values = {a: {s: np.zeros(len(t)) for s in ("left", "right")} for a in ANGLE_NAMES}
+    # left stance from about 0.9 s to 1.5 s, the right foot swinging 1.0-1.4 s: a large drop
+    # at 0.92 s (double support, just after left contact) must lose to a smaller one at 1.2 s
+    values["pelvic_drop_deg"]["left"] = 8.0 * np.exp(-(((t - 0.92) / 0.02) ** 2)) + 3.0 * np.exp(
+        -(((t - 1.2) / 0.05) ** 2)
+    )
+    events = detect_gait(walking_in_place(t), AngleSeries(times_s=t, values=values))
+    first_left = next(e for e in events if e.side == "left" and e.complete)
+    assert first_left.start_s < 0.95
+    assert first_left.peak_s == pytest.approx(1.2, abs=1 / 30)
