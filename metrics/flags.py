@@ -417,6 +417,15 @@ def asymmetry_flags(summary: Summary, thresholds: Thresholds) -> list[Flag]:
     return flags
 
 
+def _seconds_in_words(duration_s: float) -> str:
+    """"less than a second", "about 1 second", "6 seconds"."""
+    if duration_s < 0.75:
+        return "less than a second"
+    if duration_s < 1.5:
+        return "about 1 second"
+    return f"{duration_s:.0f} seconds"
+
+
 def stance_flags(events: list[Event], thresholds: Thresholds) -> list[Flag]:
     """``unsteady_stance`` from single-leg stance holds: short holds or large sway, per side.
 
@@ -443,7 +452,7 @@ def stance_flags(events: list[Event], thresholds: Thresholds) -> list[Flag]:
                     unit="s",
                     source=thresholds.stance_source,
                     patient_text=(
-                        f"You stood on your {side} leg for {duration:.0f} seconds. Standing steadily on one leg for "
+                        f"You stood on your {side} leg for {_seconds_in_words(duration)}. Standing steadily on one leg for "
                         f"{thresholds.min_hold_s:.0f} seconds is a good goal; a little balance practice every day, "
                         "near something to hold on to, usually helps."
                     ),

@@ -133,6 +133,12 @@ def test_unsteady_stance(durations, sways, expected_units):
         short = flags[0]
         assert short.value == max(durations)
         assert short.to_dict()["unit"] == "s" and "value_deg" not in short.to_dict()
+        assert f"for {max(durations):.0f} seconds" in short.patient_text
+
+
+def test_very_short_hold_in_words():
+    (flag,) = evaluate_flags(hold_summary([0.98], [0.1]))
+    assert "for about 1 second." in flag.patient_text
 
 
 def test_hold_cut_by_the_video_is_not_called_short():
