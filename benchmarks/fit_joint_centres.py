@@ -1,0 +1,325 @@
+"""Measure MediaPipe's landmarks against true joint centres, and fit the joint-centre rule.
+
+Works on a folder of rendered clips with ``<clip>.truth.json`` (``benchmarks/cohort.py``,
+``sample_videos/``). MediaPipe runs on the clip files through the pipeline's own
+:func:`hipscreen.pipeline.estimate_landmarks`; the landmarks are cached next to the clips
+(``<clip>.landmarks.npz``, or in ``--cache``). The track is prepared exactly as
+:func:`hipscreen.pipeline.assess` prepares it before the correction (swap repair, cleaning).
+
+Usage::
+
+    python -m benchmarks.fit_joint_centres measure --cohort /work/scratch/cohort
+    python -m benchmarks.fit_joint_centres fit --cohort /work/scratch/cohort --out metrics/joint_centre_model.json
+    python -m benchmarks.fit_joint_centres evaluate --cohort /work/scratch/cohort [--cohort sample_videos --cache DIR]
+
+``measure`` prints, per joint and view, the offset of MediaPipe's landmark from the true
+joint centre (lateral and downward, in true inter-hip distances) and, per task and angle,
+the error of the raw angles at the true event peaks. ``fit`` learns the rule on the
+training split (``"split"`` in the truth file) with every frame and its mirror image, picks
+the ridge penalty by leave-clips-out cross-validation and writes the coefficients.
+``evaluate`` prints raw and corrected angle errors at the true peaks per split and task.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from metrics.angles import ANGLE_NAMES, angle_series_from_points
+from metrics.joint_centres import (
+    CORRECTED_JOINTS, JointCentreModel, body_features, body_frame, estimate_joint_centres, load_model,
+)
+from vision.landmarks import SIDES, other_side
+from vision.track import LandmarkTrack
+
+FEATURE_JOINTS = ("shoulder", "hip", "knee", "ankle", "heel", "foot_index")
+ANGLE_SHORT = {"pelvic_drop_deg": "drop", "trunk_lean_deg": "lean", "knee_fppa_deg": "FPPA",
+               "hip_adduction_deg": "hip add"}
+
+
+@dataclass
+class Clip:
+    """One rendered clip: its truth and MediaPipe's prepared (swap-repaired, cleaned) track."""
+
+    name: str
+    truth: dict
+    track: LandmarkTrack
+
+    @property
+    def split(self) -> str:
+        return self.truth.get("split", "sample")
+
+    def true_points(self) -> dict[str, np.ndarray]:
+        return {k: np.asarray(v, dtype=float) for k, v in self.truth["frames"]["joints_px"].items()}
+
+
+def _save_track(path: Path, track: LandmarkTrack) -> None:
+    np.savez_compressed(path, times_s=track.times_s, xy_px=track.xy_px, visibility=track.visibility,
+                        world_xyz=track.world_xyz if track.world_xyz is not None else np.zeros(0),
+                        extra_people=track.extra_people if track.extra_people is not None else np.zeros(0),
+                        width=track.width, height=track.height, pose_model=track.pose_model)
+
+
+def _load_track(path: Path) -> LandmarkTrack:
+    d = np.load(path)
+    world = d["world_xyz"] if d["world_xyz"].size else None
+    extra = d["extra_people"] if d["extra_people"].size else None
+    return LandmarkTrack(times_s=d["times_s"], xy_px=d["xy_px"], visibility=d["visibility"],
+                         width=int(d["width"]), height=int(d["height"]), world_xyz=world,
+                         extra_people=extra, pose_model=str(d["pose_model"]))
+
+
+def raw_landmarks(video: Path, *, cache: Path | None = None) -> LandmarkTrack:
+    """MediaPipe's landmarks of ``video`` (pipeline's estimate_landmarks), cached as npz."""
+    cache_file = (cache or video.parent) / f"{video.stem}.landmarks.npz"
+    if cache_file.exists():
+        return _load_track(cache_file)
+    from hipscreen.pipeline import estimate_landmarks
+
+    track = estimate_landmarks(video).track
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    _save_track(cache_file, track)
+    return track
+
+
+def prepare(raw: LandmarkTrack) -> LandmarkTrack:
+    """The track the pipeline hands to the joint-centre step: swaps repaired, cleaned."""
+    from metrics.cleaning import clean_track
+    from metrics.swap import repair_swaps
+
+    return clean_track(repair_swaps(raw).track).track
+
+
+def load_clips(folders: list[Path], *, cache: Path | None = None, quiet: bool = False) -> list[Clip]:
+    clips = []
+    for folder in folders:
+        for truth_path in sorted(folder.glob("*.truth.json")):
+            video = truth_path.with_name(truth_path.name.replace(".truth.json", ".mp4"))
+            if not video.exists():
+                continue
+            truth = json.loads(truth_path.read_text())
+            raw = raw_landmarks(video, cache=cache)
+            if len(raw) != len(truth["frames"]["time_s"]):
+                raise RuntimeError(f"{video.name}: {len(raw)} frames of landmarks, "
+                                   f"{len(truth['frames']['time_s'])} frames of truth")
+            clips.append(Clip(name=video.stem, truth=truth, track=prepare(raw)))
+            if not quiet:
+                print(f"  loaded {video.name} ({truth.get('split', 'sample')})", flush=True)
+    return clips
+
+
+# --------------------------------------------------------------------------- measuring
+def landmark_offsets(clip: Clip) -> dict[str, np.ndarray]:
+    """Per joint name: (T, 2) offset landmark - true centre as (lateral, down), inter-hip units.
+
+    Lateral is along the true right->left hip line, positive away from the midline on the
+    landmark's own side; down is perpendicular to it, positive towards the feet.
+    """
+    truth = clip.true_points()
+    across = truth["left_hip"] - truth["right_hip"]
+    width = np.linalg.norm(across, axis=1)
+    u = across / width[:, None]  # person's right -> left, in pixels
+    down = np.stack([-u[:, 1], u[:, 0]], axis=1)
+    down *= np.sign(down[:, 1:2] + 1e-12)  # make it point down the image
+    out = {}
+    for side in SIDES:
+        outward = 1.0 if side == "left" else -1.0
+        for joint in CORRECTED_JOINTS:
+            name = f"{side}_{joint}"
+            d = clip.track.point(name) - truth[name]
+            out[name] = np.stack([outward * np.sum(d * u, axis=1), np.sum(d * down, axis=1)], axis=1) / width[:, None]
+    return out
+
+
+def peak_errors(clip: Clip, points: dict[str, np.ndarray]) -> list[dict]:
+    """Angle errors (estimate - truth) at each true event peak, stance side of the event."""
+    series = angle_series_from_points(clip.track.times_s, points)
+    times = np.asarray(clip.truth["frames"]["time_s"])
+    rows = []
+    for event in clip.truth["events"]:
+        k = int(np.argmin(np.abs(times - event["peak_s"])))
+        row = {"clip": clip.name, "task": clip.truth["task"], "view": clip.truth["view"], "split": clip.split}
+        for angle in ANGLE_NAMES:
+            row[angle] = float(series.get(angle, event["side"])[k] - event["at_peak"][angle])
+            row[f"true_{angle}"] = float(event["at_peak"][angle])
+        rows.append(row)
+    return rows
+
+
+def track_points(track: LandmarkTrack) -> dict[str, np.ndarray]:
+    return {f"{s}_{j}": track.point(f"{s}_{j}") for s in SIDES for j in CORRECTED_JOINTS}
+
+
+def _fmt(values: np.ndarray) -> str:
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    return f"{np.mean(v):+.2f} ± {np.std(v):.2f}" if v.size else "n/a"
+
+
+def measure(clips: list[Clip]) -> str:
+    """Markdown tables: landmark offsets per joint and view; raw angle errors per task."""
+    lines = ["### Landmark minus true joint centre (MediaPipe full), in true inter-hip distances",
+             "", "Mean ± SD over all frames; lateral > 0 = away from the midline, down > 0 = towards the feet.", "",
+             "| joint | view | lateral | down | frames |", "|---|---|---|---|---|"]
+    for joint in CORRECTED_JOINTS:
+        for view in ("front", "back"):
+            chunks = [np.concatenate([o[f"{s}_{joint}"] for s in SIDES]) for c in clips
+                      if c.truth["view"] == view for o in [landmark_offsets(c)]]
+            if not chunks:
+                continue
+            d = np.concatenate(chunks)
+            ok = np.all(np.isfinite(d), axis=1)
+            lines.append(f"| {joint} | {view} | {_fmt(d[ok, 0])} | {_fmt(d[ok, 1])} | {int(ok.sum() / 2)} |")
+    lines += ["", "### Raw angles at the true event peaks: error (MediaPipe - truth), degrees", "",
+              "Mean ± SD (bias and spread) and MAE per task, stance side of each event.", "",
+              "| task | events | " + " | ".join(f"{ANGLE_SHORT[a]} bias ± SD | {ANGLE_SHORT[a]} MAE" for a in ANGLE_NAMES) + " |",
+              "|---|---|" + "---|---|" * len(ANGLE_NAMES)]
+    rows = [r for c in clips for r in peak_errors(c, track_points(c.track))]
+    lines += _error_rows(rows, key="task")
+    lines += _error_rows(rows, key="view")
+    return "\n".join(lines)
+
+
+def _error_rows(rows: list[dict], *, key: str) -> list[str]:
+    out = []
+    for group in sorted({r[key] for r in rows}) + ["all"]:
+        sel = [r for r in rows if group == "all" or r[key] == group]
+        if group == "all" and key != "task":
+            continue
+        cells = []
+        for a in ANGLE_NAMES:
+            e = np.array([r[a] for r in sel])
+            cells.append(f"{_fmt(e)} | {np.nanmean(np.abs(e)):.2f}")
+        out.append(f"| {group} | {len(sel)} | " + " | ".join(cells) + " |")
+    return out
+
+
+# --------------------------------------------------------------------------- fitting
+def _mirror_permutation(names: tuple[str, ...]) -> list[int]:
+    def swap(n: str) -> str:
+        side, rest = n.split("_", 1)
+        return f"{other_side(side)}_{rest}"
+    return [names.index(swap(n)) for n in names]
+
+
+def design(clip: Clip, feature_points: tuple[str, ...], joints: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Features (T, 2F + 1) and target offsets (T, 2J) of a clip, body frame, finite rows only."""
+    frame = body_frame(clip.track)
+    x = body_features(clip.track, frame, feature_points)
+    truth = clip.true_points()
+    true_xy = np.stack([truth[j] for j in joints], axis=1)
+    raw_xy = np.stack([clip.track.point(j) for j in joints], axis=1)
+    y = (frame.to_body(true_xy) - frame.to_body(raw_xy)).reshape(len(clip.track), -1)
+    ok = np.all(np.isfinite(x), axis=1) & np.all(np.isfinite(y), axis=1)
+    return x[ok], y[ok]
+
+
+def mirrored(x: np.ndarray, y: np.ndarray, feature_points, joints) -> tuple[np.ndarray, np.ndarray]:
+    """The same frames seen in a mirror: x -> -x, left <-> right."""
+    def flip(a: np.ndarray, names) -> np.ndarray:
+        a = a.reshape(len(a), len(names), 2)[:, _mirror_permutation(tuple(names))].copy()
+        a[..., 0] *= -1
+        return a.reshape(len(a), -1)
+    return np.concatenate([flip(x[:, :-1], feature_points), x[:, -1:]], axis=1), flip(y, joints)
+
+
+def ridge(x: np.ndarray, y: np.ndarray, alpha: float) -> np.ndarray:
+    """Ridge regression, the constant column unpenalised."""
+    penalty = alpha * np.eye(x.shape[1])
+    penalty[-1, -1] = 0.0
+    return np.linalg.solve(x.T @ x + penalty, x.T @ y)
+
+
+def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feature_joints=FEATURE_JOINTS,
+              verbose: bool = True) -> JointCentreModel:
+    feature_points = tuple(f"{s}_{j}" for s in SIDES for j in feature_joints)
+    joints = tuple(f"{s}_{j}" for s in SIDES for j in CORRECTED_JOINTS)
+    data = []
+    for clip in clips:
+        x, y = design(clip, feature_points, joints)
+        xm, ym = mirrored(x, y, feature_points, joints)
+        # each clip weighs the same whatever its length
+        w = np.sqrt(100.0 / max(len(x), 1))
+        data.append((np.concatenate([x, xm]) * w, np.concatenate([y, ym]) * w, x, y))
+    cv = {}
+    for alpha in alphas:
+        sq = []
+        for k in range(len(data)):
+            xs = np.concatenate([d[0] for i, d in enumerate(data) if i != k])
+            ys = np.concatenate([d[1] for i, d in enumerate(data) if i != k])
+            coef = ridge(xs, ys, alpha)
+            sq.append(np.mean((data[k][2] @ coef - data[k][3]) ** 2))
+        cv[alpha] = float(np.sqrt(np.mean(sq)))
+        if verbose:
+            print(f"  alpha {alpha:g}: leave-one-clip-out RMS offset error {cv[alpha]:.4f} trunk lengths", flush=True)
+    best = min(cv, key=cv.get)
+    coef = ridge(np.concatenate([d[0] for d in data]), np.concatenate([d[1] for d in data]), best)
+    raw_rms = float(np.sqrt(np.mean(np.concatenate([d[3] for d in data]) ** 2)))
+    info = {
+        "what": "offsets from MediaPipe full landmarks to rig joint centres, body frame (trunk lengths)",
+        "trained_on": sorted(c.name for c in clips),
+        "n_clips": len(clips),
+        "n_frames": int(sum(len(d[2]) for d in data)),
+        "ridge_alpha": best,
+        "cv_rms_trunk_lengths": cv,
+        "raw_rms_trunk_lengths": raw_rms,
+        "fitted_by": "python -m benchmarks.fit_joint_centres fit",
+    }
+    return JointCentreModel(feature_points=feature_points, joints=joints, coef=coef, info=info)
+
+
+# --------------------------------------------------------------------------- evaluating
+def evaluate(clips: list[Clip], model: JointCentreModel | None = None) -> str:
+    """Raw vs corrected angle errors at the true peaks, per split and task (markdown)."""
+    rows = []
+    for clip in clips:
+        corrected = estimate_joint_centres(clip.track, model=model)
+        raw = peak_errors(clip, track_points(clip.track))
+        cor = peak_errors(clip, track_points(corrected))
+        for r, c in zip(raw, cor):
+            rows.append({**r, **{f"c_{a}": c[a] for a in ANGLE_NAMES}})
+    lines = ["| split | task | events | " + " | ".join(f"{ANGLE_SHORT[a]} raw | {ANGLE_SHORT[a]} corrected"
+                                                      for a in ANGLE_NAMES) + " |",
+             "|---|---|---|" + "---|---|" * len(ANGLE_NAMES)]
+    for split in sorted({r["split"] for r in rows}):
+        tasks = sorted({r["task"] for r in rows if r["split"] == split}) + ["all"]
+        for task in tasks:
+            sel = [r for r in rows if r["split"] == split and (task == "all" or r["task"] == task)]
+            cells = []
+            for a in ANGLE_NAMES:
+                raw = np.array([r[a] for r in sel])
+                cor = np.array([r[f"c_{a}"] for r in sel])
+                cells.append(f"{np.nanmean(np.abs(raw)):.2f} ({np.nanmean(raw):+.2f}) | "
+                             f"{np.nanmean(np.abs(cor)):.2f} ({np.nanmean(cor):+.2f})")
+            lines.append(f"| {split} | {task} | {len(sel)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=("measure", "fit", "evaluate"))
+    parser.add_argument("--cohort", type=Path, action="append", required=True)
+    parser.add_argument("--cache", type=Path, default=None, help="folder for landmark caches")
+    parser.add_argument("--out", type=Path, default=Path("metrics/joint_centre_model.json"))
+    parser.add_argument("--model", type=Path, default=None, help="rule to evaluate (default: committed)")
+    args = parser.parse_args(argv)
+    clips = load_clips(args.cohort, cache=args.cache)
+    if args.command == "measure":
+        print(measure(clips))
+    elif args.command == "fit":
+        train = [c for c in clips if c.split == "train"]
+        model = fit_model(train)
+        args.out.write_text(json.dumps(model.to_dict(), indent=1) + "\n")
+        print(f"wrote {args.out} (alpha {model.info['ridge_alpha']:g}, {model.info['n_clips']} clips)")
+        print(evaluate(clips, model))
+    else:
+        model = load_model(args.model) if args.model else None
+        print(evaluate(clips, model))
+
+
+if __name__ == "__main__":
+    main()
