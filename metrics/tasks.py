@@ -222,6 +222,8 @@ def detect_task(
     _check_choice("side", side, SIDE_CHOICES)
     side_note = "" if side == "auto" else f" Stance limb set by the user: {side}."
 
+    if task != "auto" or side != "auto":
+        seen = detect_task(track, angles, params=params)
     if task != "auto":
         events = detect_events(track, angles, task, side=side)
         reason = f"Task set by the user: {task}.{side_note}"
@@ -229,8 +231,40 @@ def detect_task(
             reason += " No event of this task was found in the video."
         if task == "gait" and side != "auto":
             reason += " Walking has stance phases on both limbs; only the chosen side is kept."
+        reason += _disagreement(seen, task, side)
         stance = side if side != "auto" else (None if task == "gait" else _common_side(events))
-        return TaskDetection(task, True, reason, stance, (), tuple(events), set_by_user=True)
+        return TaskDetection(task, True, reason, stance, seen.candidates, tuple(events), set_by_user=True)
+    if side != "auto":
+        detection = _detect_auto(track, angles, side=side, params=params)
+        note = _disagreement(seen, detection.task, side)
+        if note:
+            detection = TaskDetection(
+                detection.task,
+                detection.confident,
+                detection.reason + note,
+                detection.stance_side,
+                detection.candidates,
+                detection.events,
+            )
+        return detection
+    return _detect_auto(track, angles, side=side, params=params)
+
+
+def _disagreement(seen: TaskDetection, task: str | None, side: str) -> str:
+    """A sentence when what the video looks like differs from the user's choice (else "")."""
+    notes = []
+    if seen.task is not None and task is not None and seen.task != task:
+        notes.append(f"The video looks like {seen.task.replace('_', ' ')} ({seen.reason.rstrip('.')}).")
+    elif seen.task is None and task is not None:
+        notes.append("No single-leg task or walking was recognised in the video.")
+    if side != "auto" and seen.task != "gait" and seen.stance_side is not None and seen.stance_side != side:
+        notes.append(f"The video looks like a {seen.stance_side} stance limb: the {seen.stance_side} foot stayed put.")
+    return "".join(" " + n for n in notes)
+
+
+def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams) -> TaskDetection:
+    """The automatic recognition (``task="auto"``), with the user's stance side if given."""
+    side_note = "" if side == "auto" else f" Stance limb set by the user: {side}."
 
     candidates = []
 
@@ -255,7 +289,8 @@ def detect_task(
             body, rep, min_ratio=rep_params.min_stance_ratio, min_other_move_legs=rep_params.min_other_move_legs
         )
         if stance is not None and confident:
-            single_leg_reps.append((rep, stance if side == "auto" else side))
+            # the detected stance foot tells step-down from squat, whatever side the user chose
+            single_leg_reps.append((rep, stance))
     # A repetition cut by the video's start or end is not enough on its own: a person
     # who is lowest in the first frames (getting up, or walking away) would look like one.
     if any(rep.complete for rep, _ in single_leg_reps):

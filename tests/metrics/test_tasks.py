@@ -115,3 +115,22 @@ def test_a_cut_repetition_alone_is_not_a_step_down():
     t = steady_times(4.0)
     track = step_down_track(t, "right", [(-1.0, 2.0)])
     assert detect_task(track).task != "step_down"
+
+
+def test_user_choices_that_disagree_with_the_video_are_reported():
+    t = steady_times(8.0)
+    track = step_down_track(t, "right", [(1.0, 2.0), (4.0, 2.0)])
+    found = detect_task(track, task="single_leg_squat", side="left")
+    assert "looks like step down" in found.reason
+    assert "looks like a right stance limb" in found.reason
+    agreed = detect_task(track, task="step_down", side="right")
+    assert "looks like" not in agreed.reason
+
+
+def test_user_side_with_automatic_task():
+    t = steady_times(8.0)
+    found = detect_task(step_down_track(t, "right", [(1.0, 2.0), (4.0, 2.0)]), side="left")
+    assert found.task == "step_down"
+    assert found.stance_side == "left"
+    assert "set by the user: left" in found.reason
+    assert "looks like a right stance limb" in found.reason
