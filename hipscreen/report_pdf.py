@@ -41,6 +41,7 @@ from vision.landmarks import SKELETON_EDGES
 
 AUDIENCES = ("clinician", "patient")
 MAX_EVENT_ROWS = 24
+MIN_KEY_FRAME_HEIGHT_PX = 480
 SEVERITY_ORDER = {"marked": 0, "caution": 1, "info": 2}
 SEVERITY_RGB = {"marked": (190, 40, 40), "caution": (200, 120, 0), "info": (60, 110, 170)}
 STANCE_RGB = (255, 140, 0)
@@ -63,7 +64,7 @@ SCORE_CRITERIA_LABELS = {
     "arm_strategy": "Arm strategy (a hand leaves the waist)",
     "trunk_lean": "Trunk leans",
     "pelvis": "Pelvis loses horizontal",
-    "knee": "Knee medial to the second toe (+1) / foot border (+2)",
+    "knee": "Knee medial to 2nd toe (+1) / foot border (+2)",
     "unsteady": "Unsteady stance",
 }
 
@@ -73,7 +74,7 @@ class ReportLayout:
     """Sizes of the report, millimetres unless named otherwise."""
 
     margin_mm: float = 12.0
-    key_frame_height_mm: float = 78.0
+    key_frame_height_mm: float = 68.0
     key_frame_max_side_px: int = 900
     body_font_pt: float = 9.0
     table_font_pt: float = 8.0
@@ -94,7 +95,10 @@ def _deg(value: Any, *, signed: bool = False, digits: int = 1) -> str:
     """``6.1°``; an unmeasured value (None/NaN) is shown as an en dash, never as 0."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{float(value):+.{digits}f}°" if signed else f"{float(value):.{digits}f}°"
+    value = float(value)
+    if round(value, digits) == 0:
+        value = 0.0  # no "-0.0"
+    return f"{value:+.{digits}f}°" if signed and value != 0 else f"{value:.{digits}f}°"
 
 
 def flag_values(flag: dict) -> tuple[str, str]:
@@ -187,12 +191,46 @@ def _pyav_frames(video_path: Path, max_side: int):
             yield _Frame(time_s=float(frame.time - t0), rgb=rgb)
 
 
+def crop_around(points_px: np.ndarray, size: tuple[int, int], *, pad_frac: float = 0.15,
+                min_aspect: float = 0.6) -> tuple[int, int, int, int]:
+    """The part of a frame worth showing: the body's bounding box, padded, inside the frame.
+
+    Parameters
+    ----------
+    points_px : ndarray, shape (N, 2)
+        Landmark positions in pixels of the frame (x right, y down); NaN rows are ignored.
+    size : (width, height)
+        The frame's size.
+    pad_frac : float
+        Padding on every side, as a fraction of the box's height.
+    min_aspect : float
+        Smallest width / height of the result (room for the angle labels); the box is
+        widened symmetrically about its centre when narrower.
+
+    Returns
+    -------
+    (left, top, right, bottom) in whole pixels; the whole frame when no point is finite.
+    """
+    w, h = size
+    finite = points_px[np.all(np.isfinite(points_px), axis=1)]
+    if finite.size == 0:
+        return 0, 0, w, h
+    (x0, y0), (x1, y1) = finite.min(axis=0), finite.max(axis=0)
+    pad = pad_frac * max(y1 - y0, 1.0)
+    top, bottom = max(0.0, y0 - pad), min(float(h), y1 + pad)
+    half_width = max((x1 - x0) / 2 + pad, min_aspect * (bottom - top) / 2)
+    centre = (x0 + x1) / 2
+    left, right = max(0.0, centre - half_width), min(float(w), centre + half_width)
+    return int(round(left)), int(round(top)), int(round(right)), int(round(bottom))
+
+
 def _draw_key_frame(rgb: np.ndarray, xy_px: np.ndarray | None, *, track_size: tuple[int, int],
                     stance: str, lines: list[str], caption: str) -> Image.Image:
     """The frame with the skeleton (stance limb orange, other blue) and the angle values.
 
     ``xy_px`` (33, 2) is in pixels of the upright frame of size ``track_size`` (width,
-    height); it is scaled to the decoded frame.
+    height); it is scaled to the decoded frame. With landmarks, the picture is cropped
+    around the body (:func:`crop_around`).
     """
     image = Image.fromarray(rgb).convert("RGB")
     draw = ImageDraw.Draw(image, "RGBA")
@@ -202,7 +240,10 @@ def _draw_key_frame(rgb: np.ndarray, xy_px: np.ndarray | None, *, track_size: tu
         from vision.landmarks import LANDMARK_NAMES
 
         sx, sy = w / track_size[0], h / track_size[1]
-        pts = {name: (xy_px[i, 0] * sx, xy_px[i, 1] * sy) for i, name in enumerate(LANDMARK_NAMES)}
+        scaled = np.asarray(xy_px, dtype=float) * [sx, sy]
+        ys = scaled[np.all(np.isfinite(scaled), axis=1), 1]
+        line_px = max(2, round((np.ptp(ys) if ys.size else h) / 150))  # thickness follows the body's size
+        pts = {name: (scaled[i, 0], scaled[i, 1]) for i, name in enumerate(LANDMARK_NAMES)}
         for a, b in SKELETON_EDGES:
             pa, pb = pts.get(a), pts.get(b)
             if pa is None or pb is None or not np.all(np.isfinite([*pa, *pb])):
@@ -218,17 +259,45 @@ def _draw_key_frame(rgb: np.ndarray, xy_px: np.ndarray | None, *, track_size: tu
             if np.isfinite(x) and np.isfinite(y) and name.endswith(("hip", "knee", "ankle", "shoulder")):
                 r = line_px * 1.4
                 draw.ellipse([x - r, y - r, x + r, y + r], fill=(255, 255, 255, 255))
-    font = _pil_font(max(12, round(min(w, h) / 22)))
-    small = _pil_font(max(11, round(min(w, h) / 24)))
-    pad = font.size // 3
-    text = "\n".join(lines)
-    box = draw.multiline_textbbox((0, 0), text, font=font, spacing=pad)
-    draw.rectangle([0, 0, box[2] + 2 * pad, box[3] + 2 * pad], fill=(0, 0, 0, 170))
-    draw.multiline_text((pad, pad), text, font=font, fill=(255, 255, 255, 255), spacing=pad)
-    cbox = draw.textbbox((0, 0), caption, font=small)
-    draw.rectangle([0, h - cbox[3] - 2 * pad, cbox[2] + 2 * pad, h], fill=(0, 0, 0, 170))
-    draw.text((pad, h - cbox[3] - pad), caption, font=small, fill=(255, 255, 255, 255))
-    return image
+        image = image.crop(crop_around(scaled, (w, h)))
+        if image.height < MIN_KEY_FRAME_HEIGHT_PX:  # a small person in a big frame: enlarge for print
+            scale = MIN_KEY_FRAME_HEIGHT_PX / image.height
+            image = image.resize((round(image.width * scale), MIN_KEY_FRAME_HEIGHT_PX), Image.Resampling.LANCZOS)
+    return _with_label_band(image, lines, caption)
+
+
+def _with_label_band(image: Image.Image, lines: list[str], caption: str) -> Image.Image:
+    """The picture with a dark band below it holding the angle values and the caption.
+
+    Text is sized from the picture's height: key frames are laid out at a fixed height,
+    so it prints at about the same size whatever the video's resolution and shape. The
+    values go in two columns when they fit, else in one.
+    """
+    w, h = image.size
+    measure = ImageDraw.Draw(image)
+    size = max(11, round(h / 24))
+    while True:  # as large as the height suggests, as small as the width needs
+        font = _pil_font(size)
+        pad = max(4, font.size // 3)
+        line_w = max(measure.textlength(t, font=font) for t in lines) if lines else 0
+        if line_w + 2 * pad <= w or size <= 9:
+            break
+        size -= 1
+    small = _pil_font(max(9, round(size * 0.8)))
+    line_h = font.size + pad
+    columns = 2 if 2 * line_w + 3 * pad <= w else 1
+    rows = -(-len(lines) // columns)
+    caption_h = small.size + pad
+    band_h = rows * line_h + caption_h + 2 * pad
+    canvas = Image.new("RGB", (w, h + band_h), (32, 32, 36))
+    canvas.paste(image, (0, 0))
+    draw = ImageDraw.Draw(canvas)
+    col_w = (w - pad) / columns
+    for i, text in enumerate(lines):
+        r, c = divmod(i, columns) if columns == 2 else (i, 0)
+        draw.text((pad + c * col_w, h + pad + r * line_h), text, font=font, fill=(255, 255, 255))
+    draw.text((pad, h + pad + rows * line_h), caption, font=small, fill=(190, 190, 190))
+    return canvas
 
 
 def _key_events(result: dict) -> list[dict]:
@@ -320,7 +389,7 @@ class _Report(FPDF):
     def paragraph(self, text: str, *, size: float | None = None, rgb=(0, 0, 0)) -> None:
         self.set_font("DejaVu", "", size or self.layout.body_font_pt)
         self.set_text_color(*rgb)
-        self.multi_cell(0, 4.4, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 4.4, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
         self.set_text_color(0, 0, 0)
 
     def grid(self, rows: list[list[str]], widths: list[float], *, aligns: str | None = None) -> None:
@@ -382,8 +451,10 @@ def build_report(
     _header(pdf, result, patient=patient, report_date=report_date or date.today())
     images = key_frames(analysis_or_result, video_path=video_path, layout=layout, audience=audience)
     if images:
-        _key_frame_row(pdf, images, skeleton=getattr(analysis_or_result, "track", None) is not None)
-    _sides(pdf, result, labels)
+        _key_frames_and_sides(pdf, images, result, labels,
+                              skeleton=getattr(analysis_or_result, "track", None) is not None)
+    else:
+        _sides(pdf, result, labels)
     _flags(pdf, result, audience)
     _score(pdf, result)
     _events(pdf, result, labels)
@@ -398,27 +469,43 @@ def _header(pdf: _Report, result: dict, *, patient: str | None, report_date: dat
     pdf.set_text_color(0, 0, 0)
     video = result.get("video") or {}
     tool = result.get("tool") or {}
-    pairs = [
-        ("Patient", patient or "not given"),
-        ("Date", report_date.isoformat()),
-        ("Video", Path(str(video.get("path") or "")).name or "–"),
-        ("Task", _task_label(result)),
-        ("Filmed from", {"front": "the front", "back": "behind"}.get(result.get("view"), str(result.get("view")))),
-        ("Video length", f"{_secs(video.get('duration_s'))}, {video.get('fps', '–')} frames/s"),
-        ("Tool", f"{tool.get('name', 'hipscreen')} {tool.get('version', '')}, {tool.get('pose_model', '')}"),
+    view = {"front": "the front", "back": "behind"}.get(result.get("view"), str(result.get("view")))
+    rows = [
+        [("Patient", patient or "not given"), ("Date", report_date.isoformat())],
+        [("Task", _task_label(result)), ("Filmed from", view)],
+        [("Video", f"{Path(str(video.get('path') or '')).name or '–'} "
+                   f"({_secs(video.get('duration_s'))}, {video.get('fps', '–')} frames/s)")],
+        [("Tool", f"{tool.get('name', 'hipscreen')} {tool.get('version', '')}, {tool.get('pose_model', '')}")],
     ]
-    pdf.set_font("DejaVu", "", 9)
-    col = (pdf.w - 2 * pdf.l_margin) / 2
-    for i, (k, v) in enumerate(pairs):
-        pdf.set_font("DejaVu", "B", 9)
-        pdf.cell(24, 4.8, k)
-        pdf.set_font("DejaVu", "", 9)
-        last = i % 2 == 1 or i == len(pairs) - 1
-        pdf.cell(col - 24, 4.8, v, new_x=XPos.LMARGIN if last else XPos.RIGHT,
-                 new_y=YPos.NEXT if last else YPos.TOP)
+    label_mm = 25.0
+    avail = pdf.w - 2 * pdf.l_margin
+    for row in rows:
+        col = avail / len(row)
+        for i, (k, v) in enumerate(row):
+            pdf.set_font("DejaVu", "B", 9)
+            pdf.cell(label_mm, 4.8, k)
+            pdf.set_font("DejaVu", "", 9)
+            last = i == len(row) - 1
+            pdf.cell(col - label_mm, 4.8, _fit(pdf, v, col - label_mm - 1),
+                     new_x=XPos.LMARGIN if last else XPos.RIGHT, new_y=YPos.NEXT if last else YPos.TOP)
 
 
-def _key_frame_row(pdf: _Report, images: list[Image.Image], *, skeleton: bool) -> None:
+def _fit(pdf: FPDF, text: str, width_mm: float) -> str:
+    """``text`` shortened in the middle with an ellipsis until it fits ``width_mm`` in the current font."""
+    if pdf.get_string_width(text) <= width_mm:
+        return text
+    keep = len(text)
+    while keep > 4:
+        keep -= 1
+        short = text[: keep // 2] + "…" + text[len(text) - (keep - keep // 2):]
+        if pdf.get_string_width(short) <= width_mm:
+            return short
+    return text[:4] + "…"
+
+
+def _key_frames_and_sides(pdf: _Report, images: list[Image.Image], result: dict, labels: dict[str, str],
+                          *, skeleton: bool) -> None:
+    """The key frames; beside them the per-side table when they leave room, else below."""
     pdf.heading("Key frames: the peak of the event with the largest pelvic drop, per side")
     gap = 4.0
     avail = pdf.w - 2 * pdf.l_margin
@@ -428,19 +515,31 @@ def _key_frame_row(pdf: _Report, images: list[Image.Image], *, skeleton: bool) -
     if total > avail:
         h *= avail / total
         widths = [w * avail / total for w in widths]
-    x = pdf.l_margin + (avail - (sum(widths) + gap * (len(images) - 1))) / 2
+        total = avail
+    beside = total <= 0.42 * avail
+    x = pdf.l_margin if beside else pdf.l_margin + (avail - total) / 2
     y = pdf.get_y()
     for im, w in zip(images, widths):
         pdf.image(im, x=x, y=y, w=w, h=h)
         x += w + gap
-    pdf.set_y(y + h + 1)
     note = "Values are the angles at that frame."
     if skeleton:
         note = "Orange: the standing leg. Blue: the other leg. " + note
+    if not beside:
+        pdf.set_y(y + h + 1)
+        pdf.paragraph(note, size=7.5, rgb=(90, 90, 90))
+        _sides(pdf, result, labels)
+        return
+    left_margin = pdf.l_margin
+    pdf.set_left_margin(left_margin + total + 6)
+    pdf.set_xy(pdf.l_margin, y - 1.5)
+    _sides(pdf, result, labels, width_mm=pdf.w - pdf.r_margin - pdf.l_margin - 0.5)
     pdf.paragraph(note, size=7.5, rgb=(90, 90, 90))
+    pdf.set_left_margin(left_margin)
+    pdf.set_xy(left_margin, max(pdf.get_y(), y + h + 1))
 
 
-def _sides(pdf: _Report, result: dict, labels: dict[str, str]) -> None:
+def _sides(pdf: _Report, result: dict, labels: dict[str, str], *, width_mm: float | None = None) -> None:
     pdf.heading("Per side: mean ± SD of the peak values")
     sides = result.get("sides") or {}
     asym = result.get("asymmetry") or {}
@@ -460,7 +559,7 @@ def _sides(pdf: _Report, result: dict, labels: dict[str, str]) -> None:
                              + ("" if sd is None else f" ± {float(sd):.1f}°"))
         cells.append(_deg(asym.get(k), signed=True))
         rows.append(cells)
-    avail = pdf.w - 2 * pdf.l_margin
+    avail = width_mm or pdf.w - 2 * pdf.l_margin
     pdf.grid(rows, [avail * 0.34, avail * 0.22, avail * 0.22, avail * 0.22])
 
 
@@ -522,7 +621,7 @@ def _score(pdf: _Report, result: dict) -> None:
 def _events(pdf: _Report, result: dict, labels: dict[str, str]) -> None:
     events = result.get("events") or []
     shown = min(len(events), MAX_EVENT_ROWS, 5)
-    if pdf.get_y() + 14 + (shown + 1) * pdf.layout.row_height_mm * 1.3 > pdf.h - pdf.b_margin:
+    if pdf.get_y() + 12 + (shown + 1) * (pdf.layout.row_height_mm + 1.2) > pdf.h - pdf.b_margin:
         pdf.add_page()  # keep the heading with the first rows of the table
     pdf.heading(f"Events ({len(events)}): values at the peak")
     if not events:

