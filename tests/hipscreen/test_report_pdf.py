@@ -126,3 +126,34 @@ def test_crop_around_a_body_in_the_corner_stays_inside_the_frame():
     # about x = 20 -> -17.5..57.5 clipped to 0..57.5 (rounded to 58)
     assert crop_around(points, (640, 480)) == (0, 0, 58, 125)
     assert crop_around(np.full((3, 2), np.nan), (640, 480)) == (0, 0, 640, 480)
+
+
+def test_trigger_times_text():
+    assert trigger_times_text([]) == ""
+    assert trigger_times_text([[2.1, 2.44]]) == "2.1–2.4 s"
+    assert trigger_times_text([[0, 1], [2, 3], [4, 5]], limit=2) == "0.0–1.0 s, 2.0–3.0 s, +1 more"
+
+
+def test_non_angle_flag_shows_its_unit():
+    flag = {"code": "unsteady_stance", "side": "left", "severity": "caution", "value": 6.5, "threshold": 10.0,
+            "unit": "s"}
+    assert flag_values(flag) == ("6.50 s", "10.00 s")
+
+
+@pytest.mark.slow
+def test_report_of_a_real_analysis(real_video):
+    from hipscreen.filming_guide import TASK_LABELS
+    from hipscreen.pipeline import analyze
+
+    video = real_video("pose2sim_single_cam01.mp4")
+    analysis = analyze(video)
+    pdf = build_report(analysis, video_path=video, patient="P-9")
+    doc = pdfium.PdfDocument(pdf)
+    assert 1 <= len(doc) <= 2
+    text = " ".join(_pages_text(pdf))
+    assert "P-9" in text and video.name in text
+    assert TASK_LABELS[analysis.result["task"]] in text
+    # One key frame per side that has events, embedded as an image on the first page.
+    sides = {e["side"] for e in analysis.result["events"]}
+    images = [o for o in doc[0].get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+    assert len(images) == len(sides) >= 1
