@@ -80,7 +80,7 @@ class RestBody:
     vertices : (V, 3) rest vertices.
     faces : (F, 3) triangles.
     dominant_bone : (V,) index of the bone with the largest skinning weight.
-    blendshape_coeffs : the model's shape coefficients for this body (torch tensor).
+    skin_weights, skin_bones : (V, K) skinning weights and their bone indices.
     """
 
     labels: list
@@ -90,6 +90,8 @@ class RestBody:
     vertices: np.ndarray
     faces: np.ndarray
     dominant_bone: np.ndarray
+    skin_weights: np.ndarray
+    skin_bones: np.ndarray
     shape: BodyShape
     phenotype: dict
 
@@ -121,6 +123,8 @@ def make_rest_body(shape: BodyShape) -> RestBody:
         vertices=out["rest_vertices"][0].numpy().astype(np.float64),
         faces=model.get_triangular_faces().numpy().astype(np.int64),
         dominant_bone=dominant,
+        skin_weights=weights.astype(np.float64),
+        skin_bones=indices.astype(np.int64),
         shape=shape,
         phenotype=phenotype,
     )
@@ -197,8 +201,12 @@ def pelvic_landmark_vertices(rest: RestBody) -> dict[str, tuple[int, int]]:
     Found on the rest mesh relative to the hip joint centres: ASIS = most anterior
     point 4-10 cm above the hip centre and 7-13 cm from the midline; PSIS = most
     posterior point 6-12 cm above, 3-6 cm from the midline; crest = most lateral
-    point 10-14 cm above the hip centre.
+    point 10-14 cm above the hip centre. Only skin that moves with the bony pelvis is
+    eligible: at least 90 % of its skinning weight on the pelvis segment (root,
+    ``pelvis.L/R``, ``spine05``, ``spine04``, ``spine03``).
     """
+    pelvis_bones = [rest.index(b) for b in ("root", "pelvis.L", "pelvis.R", "spine05", "spine04", "spine03")]
+    on_pelvis = (rest.skin_weights * np.isin(rest.skin_bones, pelvis_bones)).sum(axis=1) >= 0.9
     x, y, z = rest.vertices.T
     hip_z = rest.heads[rest.index("upperleg01.L"), 2]
     hip_y = rest.heads[rest.index("upperleg01.L"), 1]
@@ -211,7 +219,7 @@ def pelvic_landmark_vertices(rest: RestBody) -> dict[str, tuple[int, int]]:
     ):
         pair = []
         for lat in (1.0, -1.0):
-            sel = (dz > band[0]) & (dz < band[1]) & (lat * x > x_range[0]) & (lat * x < x_range[1])
+            sel = on_pelvis & (dz > band[0]) & (dz < band[1]) & (lat * x > x_range[0]) & (lat * x < x_range[1])
             if name == "crest":
                 sel &= np.abs(y - hip_y) < 0.1
                 score = -lat * x

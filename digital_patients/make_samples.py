@@ -86,7 +86,7 @@ def sample_specs(*, width: int = 720, height: int = 1280) -> list:
             name="single_leg_squat_left_front_valgus",
             description="Single-leg squat on the left leg with dynamic knee valgus.",
             motion=MotionSpec(task="single_leg_squat", stance_side="left", duration_s=8.0,
-                              impairment=Impairment(knee_valgus_deg=8.0, pelvic_drop_deg=3.0)),
+                              impairment=Impairment(knee_valgus_deg=11.0, pelvic_drop_deg=3.0)),
             body=BodyShape(gender=0.0, age=0.35, weight=0.35, height=0.45, muscle=0.45),
             appearance=Appearance(skin_rgb=SKIN["dark"], shorts_rgb=(60, 60, 140), top_rgb=(240, 200, 60),
                                   hair_rgb=(15, 10, 8)),
@@ -126,7 +126,7 @@ def sample_specs(*, width: int = 720, height: int = 1280) -> list:
                                   hair_rgb=(40, 25, 15)),
             camera=cam("front", distance_m=2.6, height_m=1.0, yaw_deg=5.0),
             scene=SceneStyle(wall_rgb=(205, 215, 230), floor_rgb=(110, 110, 110), light_azimuth_deg=40),
-            expected_flags=("contralateral_pelvic_drop", "contralateral_trunk_lean", "unsteady_stance"),
+            expected_flags=("contralateral_pelvic_drop", "contralateral_trunk_lean", "hip_adduction", "unsteady_stance"),
         ),
         ClipSpec(
             name="single_leg_stance_left_back_lean_toward",
@@ -157,13 +157,13 @@ def sample_specs(*, width: int = 720, height: int = 1280) -> list:
             description="Treadmill walking filmed from behind: contralateral pelvic drop and trunk lean "
                         "towards the limb in right stance only.",
             motion=MotionSpec(task="gait", stance_side=None, duration_s=6.0, gait_impaired_side="right",
-                              impairment=Impairment(pelvic_drop_deg=7.0, trunk_lean_deg=6.0)),
+                              impairment=Impairment(pelvic_drop_deg=7.0, trunk_lean_deg=8.0)),
             body=BodyShape(gender=0.15, age=0.55, weight=0.6, height=0.5, muscle=0.45),
             appearance=Appearance(skin_rgb=SKIN["dark"], shorts_rgb=(200, 200, 200), top_rgb=(90, 40, 120),
                                   hair_rgb=(10, 8, 6)),
             camera=cam("back", distance_m=2.9, height_m=1.05, yaw_deg=2.0),
             scene=SceneStyle(wall_rgb=(235, 230, 215), floor_rgb=(140, 130, 120), floor_checker_m=0.5),
-            expected_flags=("contralateral_pelvic_drop", "ipsilateral_trunk_lean", "side_asymmetry"),
+            expected_flags=("contralateral_pelvic_drop", "ipsilateral_trunk_lean", "hip_adduction", "side_asymmetry"),
         ),
     ]
 

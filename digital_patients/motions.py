@@ -129,11 +129,11 @@ def _single_leg_postures(spec: MotionSpec, seg: Segments, rest_hip_half_width_m:
         psi = np.radians(5.0 + (peak_knee_flexion_deg - 5.0) * d)
         beta, theta = 0.45 * psi, 0.55 * psi
         knee_y = ankle_s[1] - seg.shank_m * np.sin(beta)
-        hip = np.array([
-            ankle_s[0] + lat * 0.045,
-            knee_y + seg.thigh_m * np.sin(theta),
-            ankle_s[2] + seg.shank_m * np.cos(beta) + seg.thigh_m * np.cos(theta),
-        ])
+        # sagittal construction (shank leaning forward by beta, thigh back by theta), then the
+        # stance hip 4.5 cm lateral of the ankle at the hip-ankle distance that knee angle gives
+        reach = np.sqrt(seg.thigh_m**2 + seg.shank_m**2 + 2 * seg.thigh_m * seg.shank_m * np.cos(psi))
+        hip = np.array([ankle_s[0] + lat * 0.045, knee_y + seg.thigh_m * np.sin(theta), 0.0])
+        hip[2] = ankle_s[2] + np.sqrt(reach**2 - (hip[0] - ankle_s[0]) ** 2 - (hip[1] - ankle_s[1]) ** 2)
         drop = 1.0 * d + imp.pelvic_drop_deg * d
         pelvis = pelvis_rotation(stance_side=side, drop_deg=drop, anterior_tilt_deg=4.0 + 10.0 * d)
         trunk = trunk_rotation(stance_side=side, lean_deg=imp.trunk_lean_deg * d, flexion_deg=8.0 + 22.0 * d)
@@ -277,13 +277,13 @@ def gait(spec: MotionSpec, seg: Segments, rest_hip_half_width_m: float, t: np.nd
             reach = 0.975 * leg_m if legs[side]["stance"][k] else 0.999 * leg_m
             heights.append(ankles[side][2] + np.sqrt(max(reach**2 - d_xy**2, 0.0)) - hip_offset[2])
         mid[2] = min(heights)
-        swing = {s: -22.0 * np.cos(2 * np.pi * legs[s]["p"][k]) for s in ("left", "right")}
-        swing = {"left": -swing["left"], "right": -swing["right"]}
+        # each leg is forwardmost at its contact (phase 0): the opposite arm swings forward with it
+        leg_forward = {s: np.cos(2 * np.pi * legs[s]["p"][k]) for s in ("left", "right")}
         postures.append(Posture(
             pelvis=pelvis, trunk=trunk, head=kin.rot_x(-3.0),
             ankles=ankles, knee_poles={"left": FORWARD.copy(), "right": FORWARD.copy()}, feet=feet,
             stance_side=None, mid_hip=mid, arms="swing",
-            arm_swing_deg={"left": swing["right"] * -1.0, "right": swing["left"] * -1.0},
+            arm_swing_deg={"left": 22.0 * leg_forward["right"], "right": 22.0 * leg_forward["left"]},
             trunk_frontal_deg=lean["left"] - lean["right"],
         ))
     events = []

@@ -68,11 +68,24 @@ def _stance_box(spec: ClipSpec, seg: posture.Segments) -> tuple | None:
     return (np.array([centre_x, -0.05, height / 2]), np.array([abs(lateral_edge - medial_edge), 0.45, height]))
 
 
+def _check_opengl() -> None:
+    """pyrender pins PyOpenGL 3.1.0, which fails under OSMesa here: ask for 3.1.7 or later."""
+    import OpenGL
+
+    version = tuple(int(p) for p in OpenGL.__version__.split(".")[:3] if p.isdigit())
+    if version < (3, 1, 7):
+        raise RuntimeError(
+            f"PyOpenGL {OpenGL.__version__} cannot render offscreen with OSMesa here; "
+            'run: pip install -U "PyOpenGL>=3.1.7" (pip warns about pyrender\'s pin; it works)'
+        )
+
+
 def render_clip(spec: ClipSpec, out_dir: Path, *, preview_frames=()) -> dict:
     """Render ``spec`` to ``out_dir/<name>.mp4`` and ``<name>.truth.json``; return timing figures.
 
     ``preview_frames`` (frame indices) are returned as upright RGB arrays under ``"previews"``.
     """
+    _check_opengl()
     import pyrender
     import trimesh
 
