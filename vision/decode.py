@@ -247,7 +247,14 @@ def _video_stream(container: av.container.InputContainer, file: Path) -> av.vide
             f"'{file.name}' contains no picture (sound only or data only).",
             FILMING_ADVICE,
         )
-    return container.streams.video[0]
+    stream = container.streams.video[0]
+    if stream.codec_context is None:
+        raise InputProblem(
+            "unreadable",
+            f"The picture in '{file.name}' is in a format that cannot be decoded, or its header is damaged.",
+            FILMING_ADVICE,
+        )
+    return stream
 
 
 def _check_header(
