@@ -18,10 +18,16 @@ swing moves the foot up the image as a step back would, so foot off is found lat
 up to about 0.2 s on a synthetic walker 6-9 m away with a 10 cm foot lift); walking
 away, the same holds for contact. Contact (towards) and foot off (away) are unaffected.
 
-**Walking in place or on a treadmill** (constant size). Fore-aft motion is small and the
-foot's lift dominates, so contact is read from the foot's own image motion: a planted
-foot does not move in the image (or drifts slowly with the belt), a swinging foot lifts
-and comes forwards. Swing is where the vertical image speed rises above
+**Walking on a treadmill or on the spot** (constant size). On a treadmill the feet still
+go forwards and backwards relative to the pelvis, so the method above applies, forwards
+being towards the camera when the person faces it (their left hip on the image right)
+and away from it otherwise. Walking on the spot there is no fore-aft motion, the foot's
+lift dominates, and contact is read from the foot's own image motion instead: a planted
+foot does not move in the image, a swinging foot lifts and comes down. Both are run and
+the one whose stance phases look more like walking (:func:`walking_score`: complete
+phases, alternating feet) is kept; each event's notes say which.
+
+The foot-motion rule: Swing is where the vertical image speed rises above
 ``swing_speed_legs_per_s`` until it falls below ``still_speed_legs_per_s`` (hysteresis),
 or where the foot is higher than where it stands just before and after by
 ``lift_on_legs`` (a slow swing pausing at the top). Short blips are removed. A stance
@@ -288,6 +294,22 @@ def in_place_stance_phases(
     return stance_phases(t, swinging, known=known, params=params), swinging
 
 
+def facing_camera(track: LandmarkTrack) -> bool:
+    """True when the person faces the camera: their left hip is on the image right (median over frames)."""
+    dx = track.point("left_hip")[:, 0] - track.point("right_hip")[:, 0]
+    dx = dx[np.isfinite(dx)]
+    return bool(dx.size == 0 or np.median(dx) >= 0)
+
+
+def walking_score(phases: list[tuple[str, int, int, bool]]) -> float:
+    """How much a set of stance phases looks like walking: complete phases times the share that alternate feet."""
+    sides = [side for side, _, _, complete in phases if complete]
+    if not sides:
+        return 0.0
+    switches = sum(a != b for a, b in zip(sides, sides[1:]))
+    return len(sides) * (switches / (len(sides) - 1) if len(sides) > 1 else 0.5)
+
+
 def detect_gait(
     track: LandmarkTrack,
     angles=None,
@@ -318,18 +340,25 @@ def detect_gait(
         body = body_signals(track, params=BodyParams(smoothing_cutoff_hz=params.smoothing_cutoff_hz))
     t = body.times_s
     direction = travel_direction(body, min_size_ratio=params.travel_min_size_ratio)
+    zeni_direction = direction if direction != "in_place" else ("towards" if facing_camera(track) else "away")
+    forward = {side: forward_position_legs(body, side, direction=zeni_direction) for side in SIDES}
+    zeni_phases = overground_stance_phases(t, forward, params=params)
+    zeni_method = (
+        f"walking {direction} the camera" if direction != "in_place" else "walking on the spot or a treadmill"
+    ) + ": stance from the foot's position relative to the pelvis"
+    phases, method = zeni_phases, zeni_method
+    single_support = None
     if direction == "in_place":
-        phases, swinging = in_place_stance_phases(body, params=params)
-        single_support = {side: swinging[other_side(side)] for side in SIDES}
-        method = "walking in place: stance from the foot's image motion"
-    else:
-        forward = {side: forward_position_legs(body, side, direction=direction) for side in SIDES}
-        phases = overground_stance_phases(t, forward, params=params)
+        motion_phases, swinging = in_place_stance_phases(body, params=params)
+        if walking_score(motion_phases) >= walking_score(zeni_phases):
+            phases = motion_phases
+            method = "walking on the spot: stance from the foot's image motion"
+            single_support = {side: swinging[other_side(side)] for side in SIDES}
+    if single_support is None:
         in_stance = {side: np.zeros(len(t), dtype=bool) for side in SIDES}
         for side, s, e, _ in phases:
             in_stance[side][s : e + 1] = True
         single_support = {side: ~in_stance[other_side(side)] for side in SIDES}
-        method = f"walking {direction} the camera: stance from the foot's position relative to the pelvis"
     return [
         _event_with_peak("gait", side, t, s, e, complete, angles, method, single_support[side])
         for side, s, e, complete in phases
