@@ -66,7 +66,10 @@ class TaskParams:
         Share of consecutive stance phases that switch foot for a confident call.
     step_min_drop_legs : float
         At the deepest point of a repetition, the other foot lower than the stance foot
-        by at least this (leg lengths) means it reaches below a step: a step-down.
+        by at least this (leg lengths) means it reaches below a step: a step-down. A 15-20
+        cm step is 0.18-0.25 of an 80 cm leg; a single-leg squat's free foot held a little
+        forwards looks lower than the stance foot through perspective (0.12 leg lengths on
+        a rendered squat filmed from 3 m), hence the margin above it.
     step_margin_legs : float
         Closer than this to ``step_min_drop_legs`` the step-down / squat call is unsure.
     confident_hold_s : float
@@ -76,7 +79,7 @@ class TaskParams:
 
     min_gait_phases: int = 3
     confident_gait_alternation: float = 0.75
-    step_min_drop_legs: float = 0.08
+    step_min_drop_legs: float = 0.17
     step_margin_legs: float = 0.04
     confident_hold_s: float = 0.8
 

@@ -71,7 +71,7 @@ class RepetitionParams:
 
     smoothing_cutoff_hz: float = 3.0
     min_depth_frac_leg_length: float = 0.08
-    boundary_frac_of_depth: float = 0.2
+    boundary_frac_of_depth: float = 0.05
     min_duration_s: float = 0.4
     max_duration_s: float = 10.0
     min_separation_s: float = 0.6

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from metrics.events.step_down import (
+    STEP_DOWN_PARAMS,
     RepetitionParams,
     detect_repetitions,
     find_repetitions,
@@ -13,9 +14,9 @@ from metrics.events.step_down import (
 from tests.metrics.events_synthetic import LEG_PX, make_track, raised_cosine, steady_times, variable_times
 from vision.landmarks import other_side
 
-# A raised-cosine repetition of duration T is back within 20 % of its depth where
-# (1 - cos(2 pi phase)) / 2 = 0.2, i.e. phase = acos(0.6) / (2 pi).
-BOUNDARY_PHASE = np.arccos(0.6) / (2 * np.pi)
+# A raised-cosine repetition of duration T is back within a fraction f of its depth where
+# (1 - cos(2 pi phase)) / 2 = f, i.e. phase = acos(1 - 2 f) / (2 pi).
+BOUNDARY_PHASE = np.arccos(1 - 2 * STEP_DOWN_PARAMS.boundary_frac_of_depth) / (2 * np.pi)
 
 
 def expected_times(start_s, duration_s):
@@ -26,7 +27,7 @@ def expected_times(start_s, duration_s):
     )
 
 
-def step_down_track(times_s, stance, reps, *, depth_px=80.0, box_px=80.0):
+def step_down_track(times_s, stance, reps, *, depth_px=80.0, box_px=100.0):
     """Stance foot on a box (higher in the image); the other foot reaches down to the floor at each repetition."""
     bump = sum(raised_cosine(times_s, start, duration) for start, duration in reps)
     return make_track(
@@ -123,7 +124,7 @@ def test_shallow_bob_is_not_a_repetition():
 
 def test_back_to_back_repetitions_split_at_the_highest_point_between():
     # Two repetitions with no pause: the boundary is the highest mid-hip between them.
-    # Bumps at 1.0-3.0 s and 2.4-4.4 s: their sum stays above 20 % of the depth between them
+    # Bumps at 1.0-3.0 s and 2.4-4.4 s: their sum stays above 5 % of the depth between them
     # (each is 0.206 of its depth at 2.7 s), so the split is at the highest point, 2.7 s.
     t = steady_times(6.0)
     events = detect_repetitions(step_down_track(t, "right", [(1.0, 2.0), (2.4, 2.0)]), task="step_down")
