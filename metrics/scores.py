@@ -56,7 +56,7 @@ CRITERIA: tuple[str, ...] = ("arm_strategy", "trunk_lean", "pelvis", "knee", "un
 class LateralStepDownParams:
     """Thresholds of the score; defaults in ``metrics/thresholds.toml`` (``scores.lateral_step_down``)."""
 
-    arm_strategy_pelvis_widths: float = 0.5
+    arm_strategy_pelvis_widths: float = 0.75
     trunk_lean_deg: float = 5.0
     pelvis_deg: float = 5.0
     knee_margin_pelvis_widths: float = 0.05
