@@ -534,10 +534,9 @@ def score_panel(result: dict) -> None:
 
     st.subheader("Lateral step-down score (Piva 2006)")
     st.caption("0-1 good, 2-3 moderate, 4 or more poor.")
-    cols = st.columns(2)
-    for col, side in zip(cols, ("left", "right")):
-        if side not in score:
-            continue
+    sides = [side for side in ("left", "right") if side in score]
+    cols = st.columns(len(sides))
+    for col, side in zip(cols, sides):
         s = score[side]
         with col:
             st.metric(f"{side.capitalize()} leg", f"{s.get('total', '–')} ({s.get('band', '–')})")
@@ -545,7 +544,7 @@ def score_panel(result: dict) -> None:
             rows = [{"Criterion": SCORE_CRITERIA_LABELS.get(k, k), "Points": v,
                      "Seen at": trigger_text(triggers.get(k))}
                     for k, v in (s.get("criteria") or {}).items()]
-            st.dataframe(rows, hide_index=True, width="stretch")
+            st.table(rows, hide_index=True, border="horizontal")
             if s.get("repetitions") is not None:
                 st.caption(f"From {s['repetitions']} repetitions.")
 

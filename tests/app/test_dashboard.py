@@ -194,3 +194,17 @@ def test_a_video_over_the_upload_limit_is_refused_with_the_limit(private_db):
     assert not at.exception
     assert len(at.error) == 1
     assert "2 MB" in at.error[0].value and "limit is 1 MB" in at.error[0].value
+
+
+@pytest.mark.slow
+def test_a_sample_step_down_shows_its_score(private_db):
+    sample = Path(APP).parent / "sample_videos" / "step_down_left_front_clean.mp4"
+    at = _fresh_app()
+    at.selectbox(key="sample").set_value(sample.name)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Lateral step-down score (Piva 2006)" in [h.value for h in at.subheader]
+    criteria = at.table[0].value
+    assert "Knee medial to 2nd toe (+1) / foot border (+2)" in list(criteria["Criterion"])
+    # Only the left leg stood on the step in this clip.
+    assert [m.label for m in at.metric if m.label.endswith(" leg")] == ["Left leg"]
