@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import tempfile
+import time as time_module
 import tomllib
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -34,6 +35,7 @@ APP_DIR = Path(__file__).resolve().parent
 SAMPLE_DIR = APP_DIR / "sample_videos"
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv")
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "hipscreen_uploads"
+UPLOAD_MAX_AGE_S = 24 * 3600
 VIEWERS = ("Patient", "Clinician", "Coach")
 SIDE_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
 SEVERITY_COLOURS = {"marked": "red", "caution": "orange", "info": "blue"}
@@ -136,12 +138,26 @@ def flag_rules(toml_text: str) -> dict[str, dict]:
 
 
 # -- video input ----------------------------------------------------------------------------------
+def prune_uploads(*, max_age_s: float = UPLOAD_MAX_AGE_S) -> None:
+    """Delete uploaded videos and overlays older than ``max_age_s`` (they hold patients' images)."""
+    if not UPLOAD_DIR.is_dir():
+        return
+    now = time_module.time()
+    for path in UPLOAD_DIR.iterdir():
+        try:
+            if path.is_file() and now - path.stat().st_mtime > max_age_s:
+                path.unlink()
+        except OSError:  # another session removed or is writing it: leave it
+            continue
+
+
 def store_upload(data: bytes, original_name: str) -> tuple[Path, str]:
     """Write uploaded bytes to a temp file named by their SHA-256 (never by the upload's name)."""
     digest = hashlib.sha256(data).hexdigest()
     suffix = Path(original_name).suffix.lower()
     if suffix not in VIDEO_SUFFIXES:
         suffix = ".mp4"
+    prune_uploads()
     UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
     path = UPLOAD_DIR / f"{digest}{suffix}"
     if not path.is_file():
@@ -334,6 +350,9 @@ def overlay_player(analysis, video, settings) -> None:
     try:
         with st.spinner("Drawing the skeleton on the video…"):
             overlay = cached_overlay(digest, settings_key(settings), str(path), analysis)
+            if not Path(overlay).is_file():  # pruned from the temp folder since it was cached
+                cached_overlay.clear()
+                overlay = cached_overlay(digest, settings_key(settings), str(path), analysis)
     except InputProblem as problem:
         st.warning(f"The video with the skeleton could not be made: {problem}")
         return
