@@ -83,3 +83,29 @@ def test_pose2sim_single_leg_stance_on_the_left(real_video, model_path):
     (hold,) = found.events
     assert 0.1 <= hold.start_s <= 0.4
     assert 1.1 <= hold.end_s <= 1.45
+
+
+SAMPLE_DIR = __import__("pathlib").Path(__file__).resolve().parents[2] / "sample_videos"
+
+
+@pytest.mark.parametrize(
+    "clip", ["step_down_left_front_clean", "step_down_right_front_lean_toward_rot90"], ids=["left_clean", "right_rot90"]
+)
+def test_rendered_step_downs_match_their_truth(clip, model_path):
+    """Digital patients: task, stance limb, every repetition and its deepest frame, from the renderer's truth."""
+    import json
+
+    truth = json.loads((SAMPLE_DIR / f"{clip}.truth.json").read_text())
+    found, _ = analyse(SAMPLE_DIR / f"{clip}.mp4", model_path)
+    assert found.task == truth["task"] == "step_down"
+    assert found.confident
+    assert found.stance_side == truth["stance_side"]
+    assert len(found.events) == len(truth["events"])
+    for event, expected in zip(found.events, truth["events"]):
+        assert event.side == expected["side"]
+        assert event.complete
+        assert event.peak_s == pytest.approx(expected["peak_s"], abs=0.1)
+        # start/end are where the hips are back within 5 % of the depth: inside the truth's
+        # motion span (onset to stop of the movement), within 0.3 s of its ends
+        assert expected["start_s"] <= event.start_s <= expected["start_s"] + 0.3
+        assert expected["end_s"] - 0.3 <= event.end_s <= expected["end_s"]
