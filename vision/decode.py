@@ -124,8 +124,9 @@ def probe_video(path: str | os.PathLike, *, limits: DecodeLimits | None = None) 
     -----
     Only the packet headers are read for the timing and only the first frame is decoded
     (for the rotation), so probing costs a small fraction of a full decode. The display
-    rotation is counter-clockwise in degrees, as PyAV's ``VideoFrame.rotation``:
-    ``np.rot90(stored, k=(rotation_deg // 90) % 4)`` is the upright picture.
+    rotation is counter-clockwise in degrees, as PyAV's ``VideoFrame.rotation``
+    (and ffprobe): without mirroring, ``np.rot90(stored, k=(rotation_deg // 90) % 4)``
+    is the upright picture.
     ``duration_s`` spans the first to the last frame plus one median frame interval.
     """
     limits = limits or DecodeLimits()
@@ -142,9 +143,8 @@ def probe_video(path: str | os.PathLike, *, limits: DecodeLimits | None = None) 
             f"'{file.name}' holds a single picture, not a video.",
             "Record a video of the movement with the phone's camera app.",
         )
-    rotation_deg, stored_w, stored_h = _first_frame_geometry(file)
-    quarter_turns = (rotation_deg // 90) % 4
-    width, height = (stored_h, stored_w) if quarter_turns % 2 else (stored_w, stored_h)
+    rotation_deg, display, stored_w, stored_h = _first_frame_geometry(file)
+    width, height = (stored_h, stored_w) if display.transpose else (stored_w, stored_h)
     intervals_s = np.diff(times_s)
     median_s = float(np.median(intervals_s))
     duration_s = float(times_s[-1] - times_s[0]) + median_s
@@ -343,8 +343,8 @@ def _declared_frames(container: av.container.InputContainer, stream: av.video.st
     return int(stream.frames or 0)
 
 
-def _first_frame_geometry(file: Path) -> tuple[int, int, int]:
-    """Display rotation (degrees, counter-clockwise) and stored width, height of frame 0.
+def _first_frame_geometry(file: Path) -> tuple[int, _DisplayTransform, int, int]:
+    """Display rotation (degrees), display transform, stored width and height of frame 0.
 
     PyAV exposes the display matrix only on decoded frames, so one frame is decoded.
     """
@@ -352,7 +352,7 @@ def _first_frame_geometry(file: Path) -> tuple[int, int, int]:
         stream = container.streams.video[0]
         try:
             for frame in container.decode(stream):
-                return _rotation_deg(frame), frame.width, frame.height
+                return _rotation_deg(frame), _display_transform(frame), frame.width, frame.height
         except av.error.FFmpegError as exc:
             raise InputProblem("unreadable", f"The first picture of '{file.name}' cannot be decoded ({_short(exc)}).", _DAMAGED_ADVICE) from exc
     raise InputProblem("unreadable", f"No picture in '{file.name}' can be decoded.", _DAMAGED_ADVICE)
@@ -363,6 +363,42 @@ def _rotation_deg(frame: av.VideoFrame) -> int:
     rotation = float(frame.rotation or 0)
     quarter = int(round(rotation / 90.0)) % 4
     return {0: 0, 1: 90, 2: 180, 3: -90}[quarter]
+
+
+@dataclass(frozen=True)
+class _DisplayTransform:
+    """How a stored picture becomes the displayed one: transpose, then mirror columns/rows."""
+
+    transpose: bool = False
+    flip_x: bool = False
+    flip_y: bool = False
+
+    def apply(self, rgb: np.ndarray) -> np.ndarray:
+        if self.transpose:
+            rgb = rgb.transpose(1, 0, 2)
+        if self.flip_x:
+            rgb = rgb[:, ::-1]
+        if self.flip_y:
+            rgb = rgb[::-1]
+        return rgb
+
+
+def _display_transform(frame: av.VideoFrame) -> _DisplayTransform:
+    """The quarter-turn-and-mirror transform of the frame's display matrix.
+
+    The matrix ``[a b u; c d v; x y w]`` maps a stored pixel to the displayed one as
+    ``x' = a x + c y``, ``y' = b x + d y`` (FFmpeg's convention). Unlike
+    ``VideoFrame.rotation``, this keeps mirroring (a horizontally mirrored clip is not
+    turned upside down); ffmpeg's own autorotation gives the same pictures. Angles
+    that are not quarter turns are rounded to the nearest one.
+    """
+    for side_data in frame.side_data:
+        if side_data.type == av.sidedata.sidedata.Type.DISPLAYMATRIX:
+            a, b, _, c, d, _, _, _, _ = np.frombuffer(bytes(side_data), dtype="<i4")[:9].astype(float)
+            if abs(a) + abs(d) >= abs(b) + abs(c):
+                return _DisplayTransform(transpose=False, flip_x=a < 0, flip_y=d < 0)
+            return _DisplayTransform(transpose=True, flip_x=c < 0, flip_y=b < 0)
+    return _DisplayTransform()
 
 
 def _short(exc: BaseException) -> str:
@@ -399,9 +435,10 @@ def iter_frames(path: str | os.PathLike, *, max_side: int | None = None) -> Iter
 
     Notes
     -----
-    The picture is in pixels of the upright frame (x right, y down): the display
-    rotation is applied with ``np.rot90(rgb, k=(rotation // 90) % 4)`` (counter-clockwise,
-    PyAV's convention, the same as ffmpeg's autorotation). The array is always
+    The picture is in pixels of the upright frame (x right, y down): the container's
+    display matrix (quarter turns and mirroring) is applied exactly as ffmpeg's
+    autorotation and video players do; for a plain rotation that is
+    ``np.rot90(rgb, k=(rotation // 90) % 4)``, counter-clockwise. The array is always
     C-contiguous (MediaPipe silently finds no pose in a padded array).
     """
     if max_side is not None and max_side < 16:
@@ -460,7 +497,4 @@ def _upright_rgb(frame: av.VideoFrame, max_side: int | None) -> np.ndarray:
         rgb = frame.to_ndarray(format="rgb24")
     else:
         rgb = frame.reformat(width=width, height=height, format="rgb24", interpolation="AREA").to_ndarray()
-    quarter_turns = (_rotation_deg(frame) // 90) % 4
-    if quarter_turns:
-        rgb = np.rot90(rgb, k=quarter_turns)
-    return np.ascontiguousarray(rgb)
+    return np.ascontiguousarray(_display_transform(frame).apply(rgb))

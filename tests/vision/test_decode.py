@@ -61,6 +61,40 @@ def test_rotation_tag_gives_the_upright_picture(tmp_path, rotate_tag, rotation_d
     assert np.abs(reference.astype(int) - frame.rgb).max() <= 2
 
 
+@pytest.mark.parametrize(
+    ("degrees", "hflip", "vflip", "displayed"),
+    [
+        pytest.param(0, True, False, lambda p: p[:, ::-1], id="mirrored"),
+        pytest.param(0, False, True, lambda p: p[::-1], id="upside-down-mirror"),
+        pytest.param(90, True, False, lambda p: np.rot90(p, 2).transpose(1, 0, 2), id="turned-and-mirrored"),
+        pytest.param(90, False, False, lambda p: np.rot90(p, 1), id="turned"),
+    ],
+)
+def test_display_matrix_with_mirroring(tmp_path, degrees, hflip, vflip, displayed):
+    # PyAV's VideoFrame.rotation calls a mirrored picture "-180": turning it upside
+    # down would be wrong. The expected pictures are what ffmpeg 5.1's autorotation
+    # shows for these matrices (checked against it below).
+    stored = quadrant_picture(64, 48)
+    clip = tmp_path / "matrix.mp4"
+    with av.open(str(clip), mode="w") as container:
+        stream = container.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv444p"
+        stream.options = {"qp": "0"}
+        stream.set_display_rotation(degrees, hflip=hflip, vflip=vflip)
+        for _ in range(3):
+            for packet in stream.encode(av.VideoFrame.from_ndarray(stored, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    expected = displayed(stored)
+    info = probe_video(clip)
+    assert (info.height, info.width) == expected.shape[:2]
+    frame = first_frame(clip)
+    assert np.abs(frame.rgb.astype(int) - expected).max() <= 2
+    reference = ffmpeg_upright_first_frame(clip, info.width, info.height)
+    assert np.abs(reference.astype(int) - frame.rgb).max() <= 2
+
+
 def test_real_clip_stored_sideways_decodes_like_the_upright_clip(upright_and_rotated):
     upright, tagged = upright_and_rotated
     info = probe_video(tagged)
