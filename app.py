@@ -193,6 +193,10 @@ def deg(value, *, signed: bool = False) -> str:
     return f"{value:+.1f}°" if signed else f"{value:.1f}°"
 
 
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def percent(fraction) -> str:
     return "–" if fraction is None else f"{100 * float(fraction):.0f}%"
 
@@ -335,7 +339,7 @@ def analyse_page(settings: dict) -> None:
     result = analysis.result
     st.success(f"Analysed **{video[2]}**: {task_label(result.get('task'))}, "
                f"filmed from {'the front' if result.get('view') == 'front' else 'behind'}, "
-               f"{len(result.get('events') or [])} events.")
+               f"{plural(len(result.get('events') or []), 'event')}.")
     if viewer == "Patient":
         patient_results(analysis, video, settings)
     else:
@@ -426,7 +430,8 @@ def sides_table(result: dict, viewer: str) -> None:
         rows.append(row)
     counts = {s: (sides.get(s) or {}).get("events", 0) for s in ("left", "right")}
     st.dataframe(rows, hide_index=True, width="stretch")
-    st.caption(f"Mean ± SD of the peak values; {counts['left']} events on the left leg, {counts['right']} on the right.")
+    st.caption(f"Mean ± SD of the peak values; {plural(counts['left'], 'event')} on the left leg, "
+               f"{counts['right']} on the right.")
     if viewer == "Clinician":
         st.caption(" · ".join(f"{words.ANGLE_LABELS_CLINICIAN[k]}: {words.ANGLE_SIGNS[k]}" for k in words.ANGLE_KEYS))
 

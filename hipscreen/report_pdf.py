@@ -106,9 +106,10 @@ def flag_values(flag: dict) -> tuple[str, str]:
     if "value_deg" in flag or "threshold_deg" in flag:
         return _deg(flag.get("value_deg")), _deg(flag.get("threshold_deg"))
     unit = {"s": "s", "pelvis_widths": "pelvis widths"}.get(flag.get("unit", ""), flag.get("unit", ""))
+    digits = 1 if unit == "s" else 2
 
     def fmt(v: Any) -> str:
-        return "–" if v is None else f"{float(v):.2f} {unit}".strip()
+        return "–" if v is None else f"{float(v):.{digits}f} {unit}".strip()
 
     return fmt(flag.get("value")), fmt(flag.get("threshold"))
 

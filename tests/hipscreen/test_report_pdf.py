@@ -137,7 +137,9 @@ def test_trigger_times_text():
 def test_non_angle_flag_shows_its_unit():
     flag = {"code": "unsteady_stance", "side": "left", "severity": "caution", "value": 6.5, "threshold": 10.0,
             "unit": "s"}
-    assert flag_values(flag) == ("6.50 s", "10.00 s")
+    assert flag_values(flag) == ("6.5 s", "10.0 s")
+    sway = {**flag, "value": 0.3, "threshold": 0.25, "unit": "pelvis_widths"}
+    assert flag_values(sway) == ("0.30 pelvis widths", "0.25 pelvis widths")
 
 
 @pytest.mark.slow
