@@ -66,8 +66,8 @@ class HoldParams:
     smoothing_cutoff_hz: float = 2.5
     moving_speed_legs_per_s: float = 0.6
     still_speed_legs_per_s: float = 0.3
-    lift_on_legs: float = 0.06
-    lift_off_legs: float = 0.03
+    lift_on_legs: float = 0.03
+    lift_off_legs: float = 0.015
     lift_window_s: float = 30.0
     raised_above_stance_legs: float = 0.3
     min_hold_s: float = 0.5
