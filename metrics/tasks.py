@@ -30,7 +30,7 @@ import numpy as np
 
 from metrics.events.base import TASKS, Event
 from metrics.events.body import BodyParams, body_signals
-from metrics.events.gait import GaitParams, detect_gait
+from metrics.events.gait import detect_gait
 from metrics.events.single_leg_stance import HoldParams, detect_single_leg_stance
 from metrics.events.step_down import (
     SINGLE_LEG_SQUAT_PARAMS,
