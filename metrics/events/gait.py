@@ -316,6 +316,7 @@ def detect_gait(
     *,
     params: GaitParams = GaitParams(),
     body: BodySignals | None = None,
+    include_cut: bool = False,
 ) -> list[Event]:
     """Stance phases of both feet as gait events.
 
@@ -330,6 +331,10 @@ def detect_gait(
     params : GaitParams
     body : BodySignals, optional
         Precomputed body signals (else computed with ``params.smoothing_cutoff_hz``).
+    include_cut : bool
+        Also return the stance phases cut by the video's start or end (``complete``
+        False). Off by default: such a phase has lost its contact or its foot off, and a
+        walk gives whole ones.
 
     Returns
     -------
@@ -359,9 +364,12 @@ def detect_gait(
         for side, s, e, _ in phases:
             in_stance[side][s : e + 1] = True
         single_support = {side: ~in_stance[other_side(side)] for side in SIDES}
+    # A stance phase cut by the video's start or end has lost its contact or its foot off;
+    # a walk gives whole ones, so the cut ones are left out.
     return [
         _event_with_peak("gait", side, t, s, e, complete, angles, method, single_support[side])
         for side, s, e, complete in phases
+        if complete or include_cut
     ]
 
 
