@@ -260,7 +260,10 @@ def _draw_key_frame(rgb: np.ndarray, xy_px: np.ndarray | None, *, track_size: tu
             if np.isfinite(x) and np.isfinite(y) and name.endswith(("hip", "knee", "ankle", "shoulder")):
                 r = line_px * 1.4
                 draw.ellipse([x - r, y - r, x + r, y + r], fill=(255, 255, 255, 255))
-        image = image.crop(crop_around(scaled, (w, h)))
+        # wide enough for the labels at their full size (text size follows the crop's height)
+        probe = ImageDraw.Draw(image)
+        label_aspect = max((probe.textlength(t, font=_pil_font(100)) for t in lines), default=0) / 2400 + 0.04
+        image = image.crop(crop_around(scaled, (w, h), min_aspect=max(0.6, label_aspect)))
         if image.height < MIN_KEY_FRAME_HEIGHT_PX:  # a small person in a big frame: enlarge for print
             scale = MIN_KEY_FRAME_HEIGHT_PX / image.height
             image = image.resize((round(image.width * scale), MIN_KEY_FRAME_HEIGHT_PX), Image.Resampling.LANCZOS)
@@ -359,6 +362,7 @@ class _Report(FPDF):
     def __init__(self, layout: ReportLayout) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.layout = layout
+        self.audience = "clinician"
         self.add_font("DejaVu", "", str(_font_path("DejaVuSans.ttf")))
         self.add_font("DejaVu", "B", str(_font_path("DejaVuSans-Bold.ttf")))
         self.set_margins(layout.margin_mm, layout.margin_mm, layout.margin_mm)
@@ -446,6 +450,7 @@ def build_report(
     result = _result_of(analysis_or_result)
     labels = ANGLE_LABELS_PATIENT if audience == "patient" else ANGLE_LABELS_CLINICIAN
     pdf = _Report(layout)
+    pdf.audience = audience
     pdf.alias_nb_pages()
     pdf.add_page()
 
@@ -507,7 +512,9 @@ def _fit(pdf: FPDF, text: str, width_mm: float) -> str:
 def _key_frames_and_sides(pdf: _Report, images: list[Image.Image], result: dict, labels: dict[str, str],
                           *, skeleton: bool) -> None:
     """The key frames; beside them the per-side table when they leave room, else below."""
-    pdf.heading("Key frames: the peak of the event with the largest pelvic drop, per side")
+    pdf.heading("Pictures from your video: the moment your hip dropped most, for each leg"
+                if pdf.audience == "patient" else
+                "Key frames: the peak of the event with the largest pelvic drop, per side")
     gap = 4.0
     avail = pdf.w - 2 * pdf.l_margin
     h = pdf.layout.key_frame_height_mm
@@ -541,7 +548,8 @@ def _key_frames_and_sides(pdf: _Report, images: list[Image.Image], result: dict,
 
 
 def _sides(pdf: _Report, result: dict, labels: dict[str, str], *, width_mm: float | None = None) -> None:
-    pdf.heading("Per side: mean ± SD of the peak values")
+    pdf.heading("Your results for each standing leg (average ± spread of the repetitions)"
+                if pdf.audience == "patient" else "Per side: mean ± SD of the peak values")
     sides = result.get("sides") or {}
     asym = result.get("asymmetry") or {}
     header = ["Angle", "Left leg standing", "Right leg standing", "Right − left"]
