@@ -318,8 +318,9 @@ def run_analysis(video: tuple[Path, str, str], settings: dict):
     return dataclasses.replace(analysis, result={**result, "video": {**result["video"], "path": video[2]}})
 
 
-def settings_key(settings: dict) -> str:
-    return json.dumps({k: settings[k] for k in ("model", "task", "side", "view", "thresholds_toml")}, sort_keys=True)
+def overlay_key(settings: dict) -> str:
+    """What the overlay video depends on: not the thresholds (they change flags, not the drawing)."""
+    return json.dumps({k: settings[k] for k in ("model", "task", "side", "view")}, sort_keys=True)
 
 
 def analyse_page(settings: dict) -> None:
@@ -353,10 +354,10 @@ def overlay_player(analysis, video, settings) -> None:
     path, digest, _ = video
     try:
         with st.spinner("Drawing the skeleton on the video…"):
-            overlay = cached_overlay(digest, settings_key(settings), str(path), analysis)
+            overlay = cached_overlay(digest, overlay_key(settings), str(path), analysis)
             if not Path(overlay).is_file():  # pruned from the temp folder since it was cached
                 cached_overlay.clear()
-                overlay = cached_overlay(digest, settings_key(settings), str(path), analysis)
+                overlay = cached_overlay(digest, overlay_key(settings), str(path), analysis)
     except InputProblem as problem:
         st.warning(f"The video with the skeleton could not be made: {problem}")
         return
