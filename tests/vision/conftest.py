@@ -7,7 +7,7 @@ import pytest
 from tests.vision.clips import ffmpeg, tag_rotation
 
 PORTRAIT_CLIP = "pose2sim_single_cam01.mp4"  # 1080x1920, 60 fps, one person
-ROTATED_FRAMES = 24
+ROTATED_FRAMES = 12
 
 
 @pytest.fixture(scope="session")

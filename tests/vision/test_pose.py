@@ -105,7 +105,7 @@ def test_two_people_one_followed(real_video, model_path):
     # A man stands on a cabinet (hips in the upper third of the 994-px-high picture)
     # while a woman walks past on the grass below (hips near y = 720 px) from about
     # frame 60; he leaps off into the sun around frame 160 and lands on the right.
-    track = estimate_pose(real_video("sports2d_demo.mp4"), model_path=model_path, max_side=640)
+    track = estimate_pose(real_video("sports2d_demo.mp4"), model_path=model_path, max_side=480)
     assert (track.extra_people[60:150] >= 1).mean() > 0.8
     hip_y = (track.point("left_hip")[:, 1] + track.point("right_hip")[:, 1]) / 2
     while_on_cabinet = hip_y[10:160]
