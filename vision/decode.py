@@ -128,6 +128,7 @@ def probe_video(path: str | os.PathLike, *, limits: DecodeLimits | None = None) 
     (and ffprobe): without mirroring, ``np.rot90(stored, k=(rotation_deg // 90) % 4)``
     is the upright picture.
     ``duration_s`` spans the first to the last frame plus one median frame interval.
+    ``width`` and ``height`` are in square pixels (see :func:`square_pixel_size`).
     """
     limits = limits or DecodeLimits()
     file = _check_file(path, limits)
@@ -135,6 +136,7 @@ def probe_video(path: str | os.PathLike, *, limits: DecodeLimits | None = None) 
         stream = _video_stream(container, file)
         _check_header(container, stream, limits)
         codec = str(stream.codec_context.name)
+        pixel_aspect = _pixel_aspect(stream)
         times_s, tick_s, packets = _packet_times(container, stream)
         _check_complete(file, packets, _declared_frames(container, stream))
     if len(times_s) < 2:
@@ -144,7 +146,8 @@ def probe_video(path: str | os.PathLike, *, limits: DecodeLimits | None = None) 
             "Record a video of the movement with the phone's camera app.",
         )
     rotation_deg, display, stored_w, stored_h = _first_frame_geometry(file)
-    width, height = (stored_h, stored_w) if display.transpose else (stored_w, stored_h)
+    square_w, square_h = square_pixel_size(stored_w, stored_h, pixel_aspect)
+    width, height = (square_h, square_w) if display.transpose else (square_w, square_h)
     intervals_s = np.diff(times_s)
     median_s = float(np.median(intervals_s))
     duration_s = float(times_s[-1] - times_s[0]) + median_s
@@ -439,7 +442,9 @@ def iter_frames(path: str | os.PathLike, *, max_side: int | None = None) -> Iter
     display matrix (quarter turns and mirroring) is applied exactly as ffmpeg's
     autorotation and video players do; for a plain rotation that is
     ``np.rot90(rgb, k=(rotation // 90) % 4)``, counter-clockwise. The array is always
-    C-contiguous (MediaPipe silently finds no pose in a padded array).
+    C-contiguous (MediaPipe silently finds no pose in a padded array). Non-square
+    stored pixels (an anamorphic sample aspect ratio) are resampled to square ones, so
+    that angles measured in the picture are true.
     """
     if max_side is not None and max_side < 16:
         raise ValueError(f"max_side must be at least 16 pixels, got {max_side}")
@@ -449,6 +454,7 @@ def iter_frames(path: str | os.PathLike, *, max_side: int | None = None) -> Iter
     with _open(file) as container:
         stream = _video_stream(container, file)
         stream.thread_type = "AUTO"
+        pixel_aspect = _pixel_aspect(stream)
         time_base = float(stream.time_base or Fraction(1, av.time_base))
         first_stamp: int | None = None
         last_time_s = -np.inf
@@ -463,7 +469,7 @@ def iter_frames(path: str | os.PathLike, *, max_side: int | None = None) -> Iter
             if time_s <= last_time_s:
                 continue
             last_time_s = time_s
-            yield Frame(index=index, time_s=float(time_s), rgb=_upright_rgb(frame, max_side))
+            yield Frame(index=index, time_s=float(time_s), rgb=_upright_rgb(frame, max_side, pixel_aspect))
             index += 1
 
 
@@ -491,8 +497,29 @@ def scaled_size(width: int, height: int, max_side: int | None) -> tuple[int, int
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def _upright_rgb(frame: av.VideoFrame, max_side: int | None) -> np.ndarray:
-    width, height = scaled_size(frame.width, frame.height, max_side)
+def square_pixel_size(width: int, height: int, pixel_aspect: Fraction) -> tuple[int, int]:
+    """Size of a picture of ``width`` x ``height`` stored pixels once its pixels are square.
+
+    ``pixel_aspect`` is the width of one stored pixel over its height (the sample aspect
+    ratio; 1 for phone video). Wide pixels widen the picture, narrow ones make it taller.
+    """
+    if pixel_aspect == 1:
+        return width, height
+    if pixel_aspect > 1:
+        return max(1, round(width * pixel_aspect)), height
+    return width, max(1, round(height / pixel_aspect))
+
+
+def _pixel_aspect(stream: av.video.stream.VideoStream) -> Fraction:
+    """The stream's sample aspect ratio; 1 when absent or meaningless."""
+    sar = stream.sample_aspect_ratio or stream.codec_context.sample_aspect_ratio
+    if not sar or sar <= 0:
+        return Fraction(1)
+    return Fraction(sar)
+
+
+def _upright_rgb(frame: av.VideoFrame, max_side: int | None, pixel_aspect: Fraction = Fraction(1)) -> np.ndarray:
+    width, height = scaled_size(*square_pixel_size(frame.width, frame.height, pixel_aspect), max_side)
     if (width, height) == (frame.width, frame.height):
         rgb = frame.to_ndarray(format="rgb24")
     else:

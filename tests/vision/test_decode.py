@@ -95,6 +95,26 @@ def test_display_matrix_with_mirroring(tmp_path, degrees, hflip, vflip, displaye
     assert np.abs(reference.astype(int) - frame.rgb).max() <= 2
 
 
+def test_wide_stored_pixels_are_made_square(tmp_path):
+    # 48 x 48 stored pixels, each 4/3 as wide as high: the picture is 64 x 48.
+    clip = tmp_path / "anamorphic.mp4"
+    with av.open(str(clip), mode="w") as container:
+        stream = container.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 48, 48, "yuv420p"
+        stream.codec_context.sample_aspect_ratio = Fraction(4, 3)
+        for _ in range(3):
+            for packet in stream.encode(av.VideoFrame.from_ndarray(quadrant_picture(48, 48), format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    info = probe_video(clip)
+    assert (info.width, info.height, info.stored_width, info.stored_height) == (64, 48, 48, 48)
+    frame = first_frame(clip)
+    assert frame.rgb.shape == (48, 64, 3)
+    np.testing.assert_allclose(quadrant_colours(frame.rgb), QUADRANT_RGB, atol=15)
+    assert first_frame(clip, max_side=32).rgb.shape == (24, 32, 3)
+
+
 def test_real_clip_stored_sideways_decodes_like_the_upright_clip(upright_and_rotated):
     upright, tagged = upright_and_rotated
     info = probe_video(tagged)
