@@ -37,7 +37,7 @@ from vision.decode import DecodeLimits, Frame, iter_frames, probe_video
 from vision.errors import InputProblem
 from vision.models import model_file, resolve_model
 from vision.native_stderr import native_stderr_silenced
-from vision.track import N_LANDMARKS, LandmarkTrack
+from vision.track import N_LANDMARKS, LandmarkTrack, VideoInfo
 
 ProgressCallback = Callable[[float], None]
 
@@ -336,6 +336,7 @@ def estimate_pose(
     progress: ProgressCallback | None = None,
     limits: DecodeLimits | None = None,
     params: PoseParams | None = None,
+    video: VideoInfo | None = None,
 ) -> LandmarkTrack:
     """Landmarks of the main person in every frame of a video.
 
@@ -356,6 +357,9 @@ def estimate_pose(
         Size, duration and resolution limits for :func:`vision.decode.probe_video`.
     params
         Landmarker settings.
+    video
+        The result of :func:`vision.decode.probe_video` for this file, if the caller
+        has it already (the file is then not probed again and ``limits`` is unused).
 
     Returns
     -------
@@ -368,7 +372,7 @@ def estimate_pose(
     InputProblem
         From probing and decoding, from the model lookup, or ``no_person``.
     """
-    info = probe_video(path, limits=limits)
+    info = video if video is not None else probe_video(path, limits=limits)
     model = resolve_model(variant, model_path=model_path)
     name = Path(model).stem if model_path is not None else model_file(variant).name
     return landmarks_from_frames(

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from tests.vision.clips import moving_pictures, write_clip
+from vision.decode import probe_video
 from vision.errors import InputProblem
 from vision.landmarks import LANDMARK_NAMES
 from vision.pose import MainPersonFollower, Person, PoseParams, distinct_people, estimate_pose
@@ -92,7 +93,7 @@ def test_landmarks_on_a_downscaled_frame_are_in_full_size_pixels(real_video, mod
 def test_a_clip_stored_sideways_gives_the_same_landmarks(upright_and_rotated, model_path):
     upright, tagged = upright_and_rotated
     a = estimate_pose(upright, model_path=model_path)
-    b = estimate_pose(tagged, model_path=model_path)
+    b = estimate_pose(tagged, model_path=model_path, video=probe_video(tagged))
     assert (b.width, b.height) == (a.width, a.height) == (1080, 1920)
     idx = [LANDMARK_NAMES.index(n) for n in BODY]
     distance = np.linalg.norm(a.xy_px[:, idx] - b.xy_px[:, idx], axis=2)
