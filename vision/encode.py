@@ -33,7 +33,8 @@ class H264Writer:
     Notes
     -----
     The file is yuv420p, with the index at the start (``+faststart``) so a browser can
-    start playing it before it has loaded completely.
+    start playing it before it has loaded completely. If the ``with`` block ends with
+    an exception, the unfinished file is deleted.
 
     Examples
     --------
@@ -119,3 +120,5 @@ class H264Writer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+        if exc_type is not None:
+            self.path.unlink(missing_ok=True)  # no half-written video left behind

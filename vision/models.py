@@ -164,8 +164,15 @@ def download_model(
     from tqdm import tqdm  # imported here: only needed on the rare download
 
     destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part", dir=destination.parent)
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part", dir=destination.parent)
+    except OSError as exc:
+        raise InputProblem(
+            "model_download_failed",
+            f"The pose model cannot be saved in {destination.parent} ({exc.strerror or exc}).",
+            f"Set XDG_CACHE_HOME to a folder you can write to. {_by_hand(url, destination)}",
+        ) from exc
     temp = Path(temp_name)
     digest = hashlib.sha256()
     received = 0

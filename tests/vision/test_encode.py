@@ -78,3 +78,12 @@ def test_file_is_browser_ready_h264(tmp_path):
     assert stream == {"codec_name": "h264", "pix_fmt": "yuv420p", "width": 96, "height": 64}
     data = out.read_bytes()
     assert 0 < data.index(b"moov") < data.index(b"mdat"), "index must come first (+faststart)"
+
+
+def test_unfinished_file_is_removed_after_an_error(tmp_path):
+    out = tmp_path / "broken.mp4"
+    with pytest.raises(RuntimeError):
+        with H264Writer(out, 64, 48, 25) as writer:
+            writer.write(np.zeros((48, 64, 3), np.uint8))
+            raise RuntimeError("drawing failed")
+    assert not out.exists()

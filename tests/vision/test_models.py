@@ -174,3 +174,13 @@ def test_official_addresses():
 def test_cache_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert models.cache_dir() == Path(tmp_path) / "hipscreen" / "models"
+
+
+def test_cache_that_cannot_be_written(server, fake_lite, monkeypatch, tmp_path):
+    httpd, url = server
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    problem = download_problem(base_url=url + "/good")
+    assert problem.code == "model_download_failed"
+    assert "XDG_CACHE_HOME" in str(problem)
