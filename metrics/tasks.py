@@ -48,6 +48,11 @@ from vision.track import LandmarkTrack
 TASK_CHOICES: tuple[str, ...] = ("auto",) + TASKS
 SIDE_CHOICES: tuple[str, ...] = ("auto",) + SIDES
 
+FEET_NOT_SEEN_MESSAGE = (
+    "The task could not be recognised: both feet were seen in only {share:.0%} of the video. Film the whole "
+    "body, feet included, or choose the task by hand."
+)
+
 NO_TASK_MESSAGE = (
     "No single-leg task was found: both feet stayed on the ground. Film a step-down, a single-leg squat, "
     "a single-leg stance or walking, or choose the task by hand."
@@ -72,6 +77,9 @@ class TaskParams:
         a rendered squat filmed from 3 m), hence the margin above it.
     step_margin_legs : float
         Closer than this to ``step_min_drop_legs`` the step-down / squat call is unsure.
+    min_feet_seen_share : float
+        With both feet seen in fewer frames than this share, "no task found" says the feet
+        were not seen rather than that they stayed on the ground.
     confident_hold_s : float
         A single-leg stance hold at least this long is a confident call (a shorter one
         could be a slow step).
@@ -82,6 +90,7 @@ class TaskParams:
     step_min_drop_legs: float = 0.17
     step_margin_legs: float = 0.04
     confident_hold_s: float = 0.8
+    min_feet_seen_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -284,6 +293,8 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
     # 2. repetitions on one leg (step-down or single-leg squat)
     rep_params: RepetitionParams = SINGLE_LEG_SQUAT_PARAMS
     body = body_signals(track, params=BodyParams(smoothing_cutoff_hz=rep_params.smoothing_cutoff_hz))
+    both_feet = np.isfinite(body.foot_xy_px["left"][:, 1]) & np.isfinite(body.foot_xy_px["right"][:, 1])
+    feet_seen = float(np.mean(both_feet)) if both_feet.size else 0.0
     depth = depth_legs(body.mid_hip_xy_px[:, 1], body.leg_length_px, standing_percentile=rep_params.standing_percentile)
     reps = find_repetitions(body.times_s, depth, params=rep_params)
     single_leg_reps = []
@@ -333,6 +344,8 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
         return TaskDetection("single_leg_stance", confident, reason, _common_side(holds), tuple(candidates), tuple(holds))
 
     reason = NO_TASK_MESSAGE
-    if reps:
+    if feet_seen < params.min_feet_seen_share:
+        reason = FEET_NOT_SEEN_MESSAGE.format(share=feet_seen)
+    elif reps:
         reason += f" ({len(reps)} up-down movements of the hips were seen with both feet on the ground.)"
     return TaskDetection(None, True, reason, None, tuple(candidates), ())

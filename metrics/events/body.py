@@ -105,9 +105,14 @@ def body_signals(track: LandmarkTrack, *, params: BodyParams = BodyParams()) -> 
             mean = np.where(counts[:, None] > 0, np.nansum(points, axis=0) / np.maximum(counts, 1)[:, None], np.nan)
         feet[side] = _smooth_xy(t, mean, params)
     mid_hip = _smooth_xy(t, (track.point("left_hip") + track.point("right_hip")) / 2.0, params)
+    # hip-knee plus knee-ankle (does not shrink when the knee bends); the straight
+    # hip-ankle distance where the knee was not seen
     legs = [
-        _distance(track.point(f"{s}_hip"), track.point(f"{s}_knee"))
-        + _distance(track.point(f"{s}_knee"), track.point(f"{s}_ankle"))
+        np.fmax(
+            _distance(track.point(f"{s}_hip"), track.point(f"{s}_knee"))
+            + _distance(track.point(f"{s}_knee"), track.point(f"{s}_ankle")),
+            _distance(track.point(f"{s}_hip"), track.point(f"{s}_ankle")),
+        )
         for s in SIDES
     ]
     with np.errstate(invalid="ignore"):

@@ -107,10 +107,11 @@ def depth_legs(mid_hip_y_px: np.ndarray, leg_length_px: np.ndarray, *, standing_
     mid-hip y over the whole signal (the person stays in place in these tasks).
     """
     y = np.asarray(mid_hip_y_px, dtype=float)
-    if not np.any(np.isfinite(y)):
+    leg = np.asarray(leg_length_px, dtype=float)
+    if not np.any(np.isfinite(y)) or not np.any(np.isfinite(leg)):
         return np.full_like(y, np.nan)
     standing = np.nanpercentile(y, standing_percentile)
-    return (y - standing) / np.nanmedian(leg_length_px)
+    return (y - standing) / np.nanmedian(leg)
 
 
 def find_repetitions(

@@ -133,3 +133,29 @@ def test_user_side_with_automatic_task():
     assert found.stance_side == "left"
     assert "set by the user: left" in found.reason
     assert "looks like a right stance limb" in found.reason
+
+
+def _without(track, parts):
+    import numpy as np
+
+    from vision.landmarks import LANDMARK_NAMES
+
+    xy = track.xy_px.copy()
+    for i, name in enumerate(LANDMARK_NAMES):
+        if any(part in name for part in parts):
+            xy[:, i] = np.nan
+    return track.with_xy(xy)
+
+
+def test_feet_not_seen_is_said_plainly(recwarn):
+    t = steady_times(3.0)
+    found = detect_task(_without(make_track(t), ("ankle", "heel", "foot_index")))
+    assert found.task is None
+    assert "feet were seen in only 0%" in found.reason
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_step_down_found_without_knee_landmarks():
+    t = steady_times(5.0)
+    found = detect_task(_without(step_down_track(t, "left", [(1.0, 2.0)]), ("knee",)))
+    assert found.task == "step_down" and found.stance_side == "left"
