@@ -97,14 +97,22 @@ def analyze(
     overlay: Optional[Path] = typer.Option(None, help="Write an MP4 with the skeleton and angles drawn."),
     csv_path: Optional[Path] = typer.Option(None, "--csv", help="Write the per-frame time series as CSV."),
     config: Optional[Path] = typer.Option(None, help="A TOML file of flag thresholds (a clinic's own)."),
+    max_duration_s: Optional[float] = typer.Option(None, envvar="HIPSCREEN_MAX_DURATION_S", help="Refuse videos longer than this many seconds (default 600)."),
+    max_file_size_mb: Optional[float] = typer.Option(None, envvar="HIPSCREEN_MAX_FILE_SIZE_MB", help="Refuse files larger than this many MB (default 2048)."),
+    max_pixels: Optional[int] = typer.Option(None, envvar="HIPSCREEN_MAX_PIXELS", help="Refuse frames of more pixels than this, width x height (default 8K: 33177600)."),
+    time_limit_s: Optional[float] = typer.Option(None, envvar="HIPSCREEN_TIME_LIMIT_S", help="Stop the analysis after this many seconds."),
     correction: bool = typer.Option(False, "--correction/--no-correction", help="Estimate joint centres from the landmarks (default) or use raw landmarks."),
 ) -> None:
     """Analyse one video and write the result."""
     from hipscreen.csv_export import write_csv
     from hipscreen.pipeline import AnalysisOptions, analyze as run_analysis
     from hipscreen.result import to_json
+    from vision.decode import DecodeLimits
 
+    chosen_limits = {"max_duration_s": max_duration_s, "max_file_size_mb": max_file_size_mb, "max_pixels": max_pixels}
     options = AnalysisOptions(
+        limits=DecodeLimits(**{k: v for k, v in chosen_limits.items() if v is not None}),
+        max_analysis_s=time_limit_s,
         task=task.value,
         side=side.value,
         view=view.value,
