@@ -294,7 +294,7 @@ def landmarks_from_frames(
             people = distinct_people(estimator.detect(frame.rgb, frame.time_s, width=width, height=height), params=params)
             main = follower.choose(people, frame.time_s)
             times.append(frame.time_s)
-            extras.append(max(len(people) - 1, 0))
+            extras.append(len(people) - (main is not None))
             if main is None:
                 xys.append(np.full((N_LANDMARKS, 2), np.nan))
                 viss.append(np.zeros(N_LANDMARKS))

@@ -114,6 +114,9 @@ def test_two_people_one_followed(real_video, model_path):
     # While only the woman is found the track stays empty rather than jumping to her.
     walking_alone = hip_y[165:185]
     assert np.all(np.isnan(walking_alone) | (walking_alone < 400))
+    # ... and she is still counted as somebody else in view.
+    assert np.isnan(walking_alone).sum() >= 10
+    assert np.all(track.extra_people[165:185][np.isnan(walking_alone)] >= 1)
 
 
 @pytest.mark.slow
