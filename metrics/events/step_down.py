@@ -12,8 +12,10 @@ where ``standing.y`` is a low percentile of the mid-hip's y over the clip (its h
 positions, standing tall on the stance leg). Each peak of depth deeper than
 ``min_depth_frac_leg_length`` (and as prominent) is a repetition; its start and end are
 the last frame before and the first frame after the peak where the depth is back within
-``boundary_frac_of_depth`` of the standing level, or the lowest point between two
-repetitions that follow each other without a pause. The peak is the deepest frame:
+``boundary_frac_of_depth`` of the standing level, moved further out while the hips still
+move (faster than ``boundary_frac_of_speed`` of that half's top speed), so that they mark
+the onset and the stop of the movement; or the highest point between two repetitions
+that follow each other without a pause. The peak is the deepest frame:
 the lowest mid-hip, i.e. the deepest stance-knee flexion (MEASURES.md section 3).
 This is the usual kinematic segmentation of squat and step-down repetitions (e.g. the
 pelvis/centre-of-mass vertical displacement used to time single-leg squats).
@@ -39,6 +41,7 @@ from scipy.signal import find_peaks
 
 from metrics.events.base import Event, make_event
 from metrics.events.body import BodyParams, BodySignals, body_signals
+from metrics.events.signals import derivative
 from vision.landmarks import SIDES, other_side
 from vision.track import LandmarkTrack
 
@@ -55,7 +58,10 @@ class RepetitionParams:
         A repetition goes at least this deep (mid-hip drop, in leg lengths), and its peak
         stands out by as much from the frames around it.
     boundary_frac_of_depth : float
-        Start and end: where the depth is back within this fraction of the peak depth.
+        Start and end: first where the depth is back within this fraction of the peak depth,
+    boundary_frac_of_speed : float
+        ... then further out while the hips still move faster than this fraction of that
+        half-repetition's top speed: the start and end of the movement itself.
     min_duration_s, max_duration_s : float
         Repetitions outside this duration are not counted.
     min_separation_s : float
@@ -72,6 +78,7 @@ class RepetitionParams:
     smoothing_cutoff_hz: float = 3.0
     min_depth_frac_leg_length: float = 0.08
     boundary_frac_of_depth: float = 0.05
+    boundary_frac_of_speed: float = 0.05
     min_duration_s: float = 0.4
     max_duration_s: float = 10.0
     min_separation_s: float = 0.6
@@ -145,6 +152,7 @@ def find_repetitions(
     )
     peaks = peaks - 1
     peaks = _merge_close_peaks(t, filled, list(peaks), min_separation_s=params.min_separation_s)
+    rate = derivative(t, filled)  # leg lengths per second, positive going down
     reps = []
     for k, peak in enumerate(peaks):
         floor = peaks[k - 1] if k > 0 else -1
@@ -152,6 +160,10 @@ def find_repetitions(
         level = params.boundary_frac_of_depth * filled[peak]
         start, start_cut = _walk_to_boundary(filled, known, peak, floor, level, step=-1)
         end, end_cut = _walk_to_boundary(filled, known, peak, ceiling, level, step=+1)
+        if not start_cut:
+            start = _extend_to_still(rate, known, start, peak, max(floor, 0), params.boundary_frac_of_speed, step=-1)
+        if not end_cut:
+            end = _extend_to_still(rate, known, end, peak, min(ceiling, len(d) - 1), params.boundary_frac_of_speed, step=+1)
         duration_s = t[end] - t[start]
         if duration_s > params.max_duration_s:
             continue
@@ -173,6 +185,30 @@ def _merge_close_peaks(t: np.ndarray, d: np.ndarray, peaks: list[int], *, min_se
     return kept
 
 
+def _extend_to_still(rate, known, boundary, peak, limit, frac, *, step):
+    """Move a boundary outwards to the last frame where the hips still move faster than ``frac`` of this half's top speed.
+
+    ``step=-1`` for the start (descent, ``rate > 0``), ``+1`` for the end (ascent, ``rate < 0``).
+    Stops at ``limit`` (a neighbouring repetition) and at unseen frames.
+    """
+    sign = 1.0 if step < 0 else -1.0
+    lo, hi = (boundary, peak) if step < 0 else (peak, boundary)
+    half = sign * rate[lo : hi + 1]
+    if half.size == 0 or not np.any(np.isfinite(half)):
+        return boundary
+    top = float(np.nanmax(half))
+    if top <= 0:
+        return boundary
+    i = boundary
+    while True:
+        j = i + step
+        if (step < 0 and j < limit) or (step > 0 and j > limit) or j < 0 or j >= len(rate) or not known[j]:
+            return i
+        if not sign * rate[j] > frac * top:
+            return i
+        i = j
+
+
 def _walk_to_boundary(d, known, peak, limit, level, *, step):
     """From the peak, walk until the depth is within ``level``; stop at the trough before ``limit``.
 
@@ -186,7 +222,7 @@ def _walk_to_boundary(d, known, peak, limit, level, *, step):
         if j < 0 or j >= len(d) or not known[j]:
             return i, True
         if j == limit:
-            # next repetition reached without coming back: split at the lowest point
+            # next repetition reached without coming back: split where the hips were highest
             return lowest, False
         i = j
         if d[i] < d[lowest]:

@@ -14,9 +14,10 @@ from metrics.events.step_down import (
 from tests.metrics.events_synthetic import LEG_PX, make_track, raised_cosine, steady_times, variable_times
 from vision.landmarks import other_side
 
-# A raised-cosine repetition of duration T is back within a fraction f of its depth where
-# (1 - cos(2 pi phase)) / 2 = f, i.e. phase = acos(1 - 2 f) / (2 pi).
-BOUNDARY_PHASE = np.arccos(1 - 2 * STEP_DOWN_PARAMS.boundary_frac_of_depth) / (2 * np.pi)
+# A raised-cosine repetition of duration T moves at a speed proportional to
+# sin(2 pi phase); it starts and stops where that speed is a fraction f of its top speed,
+# phase = asin(f) / (2 pi): the onset and the stop of the movement, within a frame.
+BOUNDARY_PHASE = np.arcsin(STEP_DOWN_PARAMS.boundary_frac_of_speed) / (2 * np.pi)
 
 
 def expected_times(start_s, duration_s):
@@ -110,9 +111,10 @@ def test_variable_frame_rate_uses_real_timestamps():
     max_dt = float(np.max(np.diff(t)))
     for event, (start, duration) in zip(events, reps):
         exp_start, exp_peak, exp_end = expected_times(start, duration)
-        assert event.start_s == pytest.approx(exp_start, abs=max_dt)
         assert event.peak_s == pytest.approx(exp_peak, abs=max_dt)
-        assert event.end_s == pytest.approx(exp_end, abs=max_dt)
+        # the low-pass filter spreads the onset and the stop by a few hundredths of a second
+        assert event.start_s == pytest.approx(exp_start, abs=max_dt + 0.05)
+        assert event.end_s == pytest.approx(exp_end, abs=max_dt + 0.05)
 
 
 def test_shallow_bob_is_not_a_repetition():
