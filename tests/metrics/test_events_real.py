@@ -105,7 +105,7 @@ def test_rendered_step_downs_match_their_truth(clip, model_path):
         assert event.side == expected["side"]
         assert event.complete
         assert event.peak_s == pytest.approx(expected["peak_s"], abs=0.1)
-        # start/end are where the hips are back within 5 % of the depth: inside the truth's
-        # motion span (onset to stop of the movement), within 0.3 s of its ends
-        assert expected["start_s"] <= event.start_s <= expected["start_s"] + 0.3
-        assert expected["end_s"] - 0.3 <= event.end_s <= expected["end_s"]
+        # start and end are where the hips start and stop moving: the truth's motion onset
+        # and stop, within 0.2 s (the low-pass filter and landmark noise blur them)
+        assert event.start_s == pytest.approx(expected["start_s"], abs=0.2)
+        assert event.end_s == pytest.approx(expected["end_s"], abs=0.2)
