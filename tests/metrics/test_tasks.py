@@ -159,3 +159,26 @@ def test_step_down_found_without_knee_landmarks():
     t = steady_times(5.0)
     found = detect_task(_without(step_down_track(t, "left", [(1.0, 2.0)]), ("knee",)))
     assert found.task == "step_down" and found.stance_side == "left"
+
+
+def test_sets_on_both_legs_in_one_video_give_each_repetition_its_own_stance():
+    from tests.metrics.events_synthetic import smooth_step
+
+    t = steady_times(12.0)
+    box = 100.0
+    right_reps = raised_cosine(t, 1.0, 2.0) + raised_cosine(t, 3.5, 2.0)
+    left_reps = raised_cosine(t, 7.0, 2.0) + raised_cosine(t, 9.5, 2.0)
+    switch = smooth_step(t, 5.8, 0.6)  # from the right foot on the step to the left one
+    hover = -box + 10
+    track = make_track(
+        t,
+        mid_hip_dy=-box + 80.0 * (right_reps + left_reps),
+        foot_dy={
+            "right": (1 - switch) * -box + switch * (hover + (box - 10) * left_reps),
+            "left": (1 - switch) * (hover + (box - 10) * right_reps) + switch * -box,
+        },
+    )
+    found = detect_task(track)
+    assert found.task == "step_down"
+    assert [e.side for e in found.events] == ["right", "right", "left", "left"]
+    assert found.stance_side is None
