@@ -39,6 +39,7 @@ UPLOAD_MAX_AGE_S = 24 * 3600
 VIEWERS = ("Patient", "Clinician", "Coach")
 SIDE_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
 SEVERITY_COLOURS = {"marked": "red", "caution": "orange", "info": "blue"}
+VERDICT_SYMBOLS = {"real change": "star", "within measurement error": "circle-open", "not comparable": "circle"}
 SERIES_KEYS = {
     "pelvic_drop_deg": "pelvic_drop_{side}_stance_deg",
     "trunk_lean_deg": "trunk_lean_{side}_stance_deg",
@@ -684,36 +685,59 @@ def history_page(settings: dict) -> None:
     tasks = sorted({s.task for s in sessions})
     task = st.selectbox("Task", tasks, format_func=task_label, key="history_task")
     sessions = [s for s in sessions if s.task == task]
-    st.caption(f"{len(sessions)} session(s) of {task_label(task).lower()}.")
+    st.caption(f"{plural(len(sessions), 'session')} of {task_label(task).lower()}.")
     rows = history_rows(sessions)
     if not rows:
         st.info("These sessions have no measured events.")
         return
+    # Each session's change from the one before, classified against the smallest detectable difference.
+    verdicts: dict[tuple[int, str, str], str] = {}
+    for before, after in zip(sessions, sessions[1:]):
+        for change in compare(before.result, after.result):
+            verdicts[(after.id, change.side, change.angle)] = change.verdict
     keys = [k for k in words.ANGLE_KEYS if any(r["angle"] == k for r in rows)]
     fig = make_subplots(rows=len(keys), cols=1, shared_xaxes=True, vertical_spacing=0.06,
                         subplot_titles=[f"{angle_label(k, viewer)}: mean of the peaks (°)" for k in keys])
+    spans: dict[str, list[float]] = {}
     for row_i, key in enumerate(keys, start=1):
         for side in ("left", "right"):
             pts = [r for r in rows if r["angle"] == key and r["side"] == side]
             if not pts:
                 continue
+            spans.setdefault(key, []).extend(r["mean_deg"] for r in pts)
+            verdict = [verdicts.get((r["session_id"], side, key), "first session") for r in pts]
             fig.add_trace(go.Scatter(
                 x=[r["recorded_at"] for r in pts], y=[r["mean_deg"] for r in pts], mode="lines+markers",
                 name=f"{side.capitalize()} leg", legendgroup=side, showlegend=row_i == 1,
                 line=dict(color=SIDE_COLOURS[side]),
+                marker=dict(symbol=[VERDICT_SYMBOLS.get(v, "circle") for v in verdict], size=11,
+                            line=dict(color=SIDE_COLOURS[side], width=2)),
+                text=verdict, hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}° (%{text})<extra></extra>",
                 error_y=dict(type="data", array=[r["sd_deg"] or 0 for r in pts], visible=True)), row=row_i, col=1)
+    for row_i, key in enumerate(keys, start=1):
+        # at least 10 degrees of axis, so that a fraction of a degree does not look like a slope
+        low, high = min(spans[key]), max(spans[key])
+        middle, half = (low + high) / 2, max((high - low) / 2 + 1.5, 5.0)
+        fig.update_yaxes(range=[middle - half, middle + half], row=row_i, col=1)
     fig.update_layout(height=220 * len(keys) + 60, margin=dict(l=10, r=10, t=40, b=30),
                       legend=dict(orientation="h", y=1.05, x=0))
     st.plotly_chart(fig, width="stretch", key="history_plot")
+    st.caption("Each point: the mean of the peak values of one session (bars: SD over its events). "
+               "Star: a real change from the session before. Open circle: within measurement error. "
+               "Filled circle: the first session, or an angle with no known measurement error (hip adduction).")
 
     if len(sessions) >= 2:
         st.subheader("Change between sessions")
-        first = st.selectbox("Compare", sessions[:-1], index=len(sessions) - 2, key="history_from",
-                             format_func=lambda s: f"{s.recorded_at:%Y-%m-%d} (session {s.id})")
-        later = [s for s in sessions if (s.recorded_at, s.id) > (first.recorded_at, first.id)]
-        second = st.selectbox("with", later, index=len(later) - 1, key="history_to",
-                              format_func=lambda s: f"{s.recorded_at:%Y-%m-%d} (session {s.id})")
-        change_table(compare(first.result, second.result), viewer)
+        by_id = {s.id: s for s in sessions}
+
+        def name(session_id: int) -> str:
+            return f"{by_id[session_id].recorded_at:%Y-%m-%d} (session {session_id})"
+
+        ids = [s.id for s in sessions]
+        first_id = st.selectbox("Compare", ids[:-1], index=len(ids) - 2, key="history_from", format_func=name)
+        later = ids[ids.index(first_id) + 1:]
+        second_id = st.selectbox("with", later, index=len(later) - 1, key="history_to", format_func=name)
+        change_table(compare(by_id[first_id].result, by_id[second_id].result), viewer)
 
     with st.expander("Sessions"):
         st.dataframe([{"Session": s.id, "Filmed": f"{s.recorded_at:%Y-%m-%d}", "Video": s.video_name,
