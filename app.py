@@ -656,6 +656,10 @@ def save_session(analysis, video) -> None:
             st.error("Enter a patient code to save the session.")
             return
         store = session_store(str(db_path))
+        same = [s.id for s in store.sessions(code) if s.video_sha256 == video[1] and s.result == analysis.result]
+        if same:
+            st.info(f"This analysis of this video is already saved as session {same[0]} of patient {code.strip()}.")
+            return
         session_id = store.add_session(code, analysis.result, video_name=video[2], video_sha256=video[1],
                                        recorded_at=datetime.combine(recorded, time(12, 0), tzinfo=timezone.utc),
                                        note=note)

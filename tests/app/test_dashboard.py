@@ -140,6 +140,10 @@ def test_upload_results_exports_and_cache(private_db, app_video, counted, downlo
     next(b for b in at.button if b.label == "Save session").click()
     at.run()
     assert not at.exception
+    # Saving the same analysis twice keeps one session.
+    next(b for b in at.button if b.label == "Save session").click()
+    at.run()
+    assert any("already saved" in i.value for i in at.info)
     with SessionStore(private_db) as store:
         saved = store.sessions("P-TEST")
     assert len(saved) == 1 and saved[0].result["schema_version"] == 1
