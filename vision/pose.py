@@ -33,6 +33,7 @@ from types import TracebackType
 
 import numpy as np
 
+from vision._prefetch import prefetched
 from vision.decode import DecodeLimits, Frame, iter_frames, probe_video
 from vision.errors import InputProblem
 from vision.models import model_file, resolve_model
@@ -337,6 +338,7 @@ def estimate_pose(
     limits: DecodeLimits | None = None,
     params: PoseParams | None = None,
     video: VideoInfo | None = None,
+    prefetch_frames: int = 4,
 ) -> LandmarkTrack:
     """Landmarks of the main person in every frame of a video.
 
@@ -360,6 +362,10 @@ def estimate_pose(
     video
         The result of :func:`vision.decode.probe_video` for this file, if the caller
         has it already (the file is then not probed again and ``limits`` is unused).
+    prefetch_frames
+        Decode up to this many frames ahead in a background thread, so that decoding
+        uses another core while the landmarker runs; 0 decodes in turn. The landmarks
+        are the same either way.
 
     Returns
     -------
@@ -375,8 +381,9 @@ def estimate_pose(
     info = video if video is not None else probe_video(path, limits=limits)
     model = resolve_model(variant, model_path=model_path)
     name = Path(model).stem if model_path is not None else model_file(variant).name
+    frames = iter_frames(path, max_side=max_side)
     return landmarks_from_frames(
-        iter_frames(path, max_side=max_side),
+        prefetched(frames, depth=prefetch_frames) if prefetch_frames > 0 else frames,
         width=info.width,
         height=info.height,
         model_path=model,
