@@ -28,7 +28,8 @@ def corpus(tmp_path_factory, real_video) -> Corpus:
 
 
 class CliRuns:
-    """``hipscreen analyze <case> --json -`` for corpus cases, each run once per session.
+    """``hipscreen analyze <case> --json - --csv <outputs>/<case>.csv`` for corpus cases,
+    each run once per session, in an empty working folder (checked for stray files).
 
     Runs for all selected cases are started together on first use, ``CLI_WORKERS`` at a
     time (MediaPipe uses one core per process), so the suite waits for the slowest half.
@@ -37,6 +38,8 @@ class CliRuns:
     def __init__(self, corpus: Corpus, workdir: Path, selected: list[str]) -> None:
         self.corpus = corpus
         self.workdir = workdir
+        self.outdir = corpus.root / "cli_outputs"
+        self.outdir.mkdir(exist_ok=True)
         self._selected = [c for c in dict.fromkeys(selected) if c in BUILDERS]
         self._futures: dict[str, Future] = {}
         self._lock = threading.Lock()
@@ -53,7 +56,10 @@ class CliRuns:
             self._futures[case] = self._pool.submit(self._run, path)
 
     def _run(self, path: Path) -> CliRun:
-        return run_cli("analyze", path, "--json", "-", cwd=self.workdir)
+        csv_path = self.outdir / f"{path.stem}.csv"
+        run = run_cli("analyze", path, "--json", "-", "--csv", csv_path, cwd=self.workdir)
+        run.csv_path = csv_path if csv_path.is_file() else None
+        return run
 
     def get(self, case: str) -> CliRun:
         with self._lock:

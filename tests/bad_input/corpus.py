@@ -45,7 +45,7 @@ EIGHT_K_FPS = 10
 EIGHT_K_DURATION_S = 2.0
 
 SLOWMO_FPS = 240
-SLOWMO_DURATION_S = 2.0
+SLOWMO_DURATION_S = 1.25
 
 FEET_OUT_START_S, FEET_OUT_END_S = 2.0, 3.5
 WALK_OUT_START_S = 3.5
@@ -237,9 +237,10 @@ for _deg in (90, 180, 270):
 
 @case("slowmo_240fps")
 def _slowmo(c: Corpus) -> Path:
-    """2 s at 240 frames per second (each base frame repeated), like a phone's slow motion."""
+    """1.25 s at 240 frames per second (each base frame repeated), like a phone's slow motion."""
     out = c.out("slowmo_240fps.mp4")
-    ffmpeg("-t", SLOWMO_DURATION_S, "-i", c.path("base"), "-vf", f"fps={SLOWMO_FPS}", *X264, "-r", SLOWMO_FPS, out)
+    frames = round(SLOWMO_FPS * SLOWMO_DURATION_S)
+    ffmpeg("-i", c.path("base"), "-vf", f"fps={SLOWMO_FPS}", "-frames:v", frames, *X264, "-r", SLOWMO_FPS, out)
     return out
 
 

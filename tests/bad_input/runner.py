@@ -44,6 +44,7 @@ class CliRun:
     stderr: str
     seconds: float
     timed_out: bool = False
+    csv_path: Path | None = None
 
     @property
     def stderr_lines(self) -> list[str]:
