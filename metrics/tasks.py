@@ -312,9 +312,10 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
         drop = float(np.nanmedian(drops)) if np.any(np.isfinite(drops)) else float("nan")
         is_step = bool(np.isfinite(drop) and drop >= params.step_min_drop_legs)
         rep_task = "step_down" if is_step else "single_leg_squat"
+        n = len(single_leg_reps)
         evidence = (
-            f"{len(single_leg_reps)} repetitions with one foot staying put; at the deepest point the other foot is "
-            f"{abs(drop):.2f} leg lengths {'below' if drop >= 0 else 'above'} the stance foot"
+            f"{n} repetition{'s' if n != 1 else ''} with one foot staying put; at the deepest point the other foot "
+            f"is {abs(drop):.2f} leg lengths {'below' if drop >= 0 else 'above'} the stance foot"
         )
         candidates.append(TaskCandidate(rep_task, len(single_leg_reps), evidence))
         unsure = not np.isfinite(drop) or abs(drop - params.step_min_drop_legs) < params.step_margin_legs
@@ -324,7 +325,10 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
         what = "a step-down (the other foot reaches below a step)" if is_step else "a single-leg squat on level ground"
         reason = f"Repetitions on one leg: {evidence}, so {what}.{side_note}"
         if unsure:
-            reason += " The feet were nearly level at the deepest point, so step-down versus squat is unsure."
+            reason += (
+                f" That is close to the {params.step_min_drop_legs:g} leg lengths (a 15-20 cm step) that separate a "
+                "step-down from a squat, so the call is unsure."
+            )
         return TaskDetection(rep_task, not unsure, reason, _common_side(events), tuple(candidates), tuple(events))
     if reps:
         candidates.append(
