@@ -27,7 +27,7 @@ foot does not move in the image, a swinging foot lifts and comes down. Both are 
 the one whose stance phases look more like walking (:func:`walking_score`: complete
 phases, alternating feet) is kept; each event's notes say which.
 
-The foot-motion rule: Swing is where the vertical image speed rises above
+The foot-motion rule: swing is where the vertical image speed rises above
 ``swing_speed_legs_per_s`` until it falls below ``still_speed_legs_per_s`` (hysteresis),
 or where the foot is higher than where it stands just before and after by
 ``lift_on_legs`` (a slow swing pausing at the top). Short blips are removed. A stance
@@ -36,6 +36,7 @@ phase is a run of contact between two swings that contains a swing of the other 
 
 In both, the peak of a stance phase is its frame of largest pelvic drop (stance side),
 searched in single support (the other foot off the ground) when the phase has any.
+Stance phases cut by the video's start or end are left out unless asked for.
 
 Notes
 -----
