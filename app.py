@@ -525,7 +525,7 @@ def flags_panel(result: dict, viewer: str) -> None:
     if not flags:
         st.markdown("No flag: nothing went past the thresholds.")
         return
-    from hipscreen.report_pdf import DEFAULT_SOURCES, flag_values
+    from hipscreen.report_pdf import flag_values
 
     audience = "patient" if viewer == "Coach" else "clinician"
     for flag in sorted(flags, key=lambda f: ("marked", "caution", "info").index(f.get("severity", "info"))):
@@ -540,7 +540,7 @@ def flags_panel(result: dict, viewer: str) -> None:
             text = flag.get("clinician_text") if viewer == "Clinician" else flag.get("patient_text")
             if text:
                 st.markdown(text)
-            source = flag.get("source") or DEFAULT_SOURCES.get(flag.get("code", ""))
+            source = flag.get("source")
             if source and viewer == "Clinician" and source not in str(text or ""):
                 st.caption(f"Threshold source: {source}")
 

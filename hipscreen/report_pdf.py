@@ -37,6 +37,7 @@ from hipscreen.filming_guide import (
     TASK_LABELS,
     flag_label,
 )
+from vision.decode import iter_frames
 from vision.landmarks import SKELETON_EDGES
 
 AUDIENCES = ("clinician", "patient")
@@ -47,18 +48,6 @@ SEVERITY_RGB = {"marked": (190, 40, 40), "caution": (200, 120, 0), "info": (60, 
 STANCE_RGB = (255, 140, 0)
 OTHER_RGB = (40, 140, 255)
 MIDLINE_RGB = (235, 235, 235)
-
-# Where a flag's default threshold comes from (docs/MEASURES.md section 4), used when the
-# flag itself does not carry its source.
-DEFAULT_SOURCES = {
-    "contralateral_pelvic_drop": "No validated universal cut-off; 2D smallest detectable difference about 2.7 deg (Dingenen 2018); Bramah 2018",
-    "ipsilateral_trunk_lean": "Powers 2010; Piva 2006 step-down criterion",
-    "contralateral_trunk_lean": "Allison 2016 (gluteal tendinopathy)",
-    "dynamic_knee_valgus": "Herrington 2014 (controls 8.4 +/- 5.1, patellofemoral pain 16.8 +/- 5.4 deg); Munro 2012",
-    "hip_adduction": "Allison 2016",
-    "side_asymmetry": "Two-sided comparison",
-    "unsteady_stance": "Piva 2006 'unsteady' criterion",
-}
 
 SCORE_CRITERIA_LABELS = {
     "arm_strategy": "Arm strategy (a hand leaves the waist)",
@@ -145,13 +134,9 @@ def _read_frames_at(video_path: Path, times_s: list[float], *, max_side: int) ->
     wanted = sorted(set(times_s))
     if not wanted:
         return {}
-    try:
-        from vision.decode import iter_frames  # the project's decoder, when present
-    except ImportError:
-        iter_frames = None
-    frames = iter_frames(video_path, max_side=max_side) if iter_frames else _pyav_frames(video_path, max_side)
     best: dict[float, tuple[float, np.ndarray]] = {}
     last_wanted = wanted[-1]
+    frames = iter_frames(video_path, max_side=max_side)
     for frame in frames:
         t = float(frame.time_s)
         for w in wanted:
@@ -160,36 +145,8 @@ def _read_frames_at(video_path: Path, times_s: list[float], *, max_side: int) ->
                 best[w] = (gap, frame.rgb)
         if t > last_wanted + 0.5:
             break
-    if hasattr(frames, "close"):
-        frames.close()
+    frames.close()  # stop decoding; the generator closes the file
     return {w: rgb for w, (_, rgb) in best.items()}
-
-
-@dataclass(frozen=True)
-class _Frame:
-    time_s: float
-    rgb: np.ndarray
-
-
-def _pyav_frames(video_path: Path, max_side: int):
-    """Upright RGB frames with times from the first frame (PyAV; rotation metadata applied)."""
-    import av
-
-    with av.open(str(video_path)) as container:
-        stream = container.streams.video[0]
-        t0 = None
-        for frame in container.decode(stream):
-            if frame.time is None:
-                continue
-            t0 = frame.time if t0 is None else t0
-            rgb = frame.to_ndarray(format="rgb24")
-            rotation = int(getattr(frame, "rotation", 0) or 0)
-            rgb = np.ascontiguousarray(np.rot90(rgb, k=(rotation // 90) % 4))
-            scale = max_side / max(rgb.shape[:2])
-            if scale < 1:
-                rgb = np.asarray(Image.fromarray(rgb).resize(
-                    (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale)), Image.Resampling.BILINEAR))
-            yield _Frame(time_s=float(frame.time - t0), rgb=rgb)
 
 
 def crop_around(points_px: np.ndarray, size: tuple[int, int], *, pad_frac: float = 0.15,
@@ -596,7 +553,7 @@ def _flags(pdf: _Report, result: dict, audience: str) -> None:
         if text:
             pdf.paragraph(str(text))
         if audience != "patient":
-            source = f.get("source") or DEFAULT_SOURCES.get(f.get("code", ""), "")
+            source = f.get("source", "")
             if source and source not in str(text or ""):
                 pdf.paragraph(f"Source of the threshold: {source}", size=7.5, rgb=(90, 90, 90))
         pdf.ln(0.8)

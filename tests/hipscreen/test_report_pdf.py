@@ -40,7 +40,7 @@ def _result(n_events: int = 6) -> dict:
             "arm_strategy": 0, "trunk_lean": 1, "pelvis": 1, "knee": 1, "unsteady": 0},
             "repetitions": 3, "triggers": {"knee": [[2.1, 2.4]], "pelvis": [], "trunk_lean": [[5.0, 5.3]]}}}},
         "flags": [{"code": "dynamic_knee_valgus", "side": "right", "severity": "caution",
-                   "value_deg": 12.4, "threshold_deg": 10.0,
+                   "value_deg": 12.4, "threshold_deg": 10.0, "source": "Herrington 2014; Munro 2012",
                    "patient_text": "Your right knee moves inwards.",
                    "clinician_text": "Right stance FPPA above the caution threshold."}],
     }
