@@ -131,8 +131,12 @@ def walking_overground(
     stride_m: float = 1.2,
     left_contact_s: float = 0.2,
     start_distance_m: float = 9.0,
+    treadmill: bool = False,
 ) -> tuple[LandmarkTrack, dict[str, list[tuple[float, float]]]]:
     """A stick figure walking straight towards (or away from) a pinhole camera.
+
+    With ``treadmill`` the pelvis stays at ``start_distance_m`` and the belt carries each
+    planted foot backwards at the walking speed (``towards`` then means facing the camera).
 
     Returns the track and, per foot, the true stance phases ``(contact_s, foot_off_s)``
     that lie wholly inside the clip. Camera: 1.0 m high, focal length 1000 px, principal
@@ -175,6 +179,11 @@ def walking_overground(
         feet[side] = (forward, lift)
         truth[side] = phases
     pelvis = speed * t
+    if treadmill:
+        for side in feet:
+            forward, lift = feet[side]
+            feet[side] = (forward - pelvis, lift)
+        pelvis = 0 * t
 
     def depth(forward_m):
         return start_distance_m - forward_m if towards else start_distance_m + forward_m

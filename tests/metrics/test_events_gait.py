@@ -124,3 +124,23 @@ def test_peak_is_the_largest_pelvic_drop_in_single_support():
     first_left = next(e for e in events if e.side == "left" and e.complete)
     assert first_left.start_s < 0.95
     assert first_left.peak_s == pytest.approx(1.2, abs=1 / 30)
+
+
+@pytest.mark.parametrize("facing", [True, False], ids=["treadmill_filmed_from_front", "treadmill_filmed_from_behind"])
+def test_treadmill_walk_uses_the_foot_position_relative_to_the_pelvis(facing):
+    from tests.metrics.events_synthetic import walking_overground
+
+    times = steady_times(4.0, 60.0)
+    track, truth = walking_overground(times, towards=facing, treadmill=True, start_distance_m=3.0)
+    events = detect_gait(track)
+    assert events and all("treadmill" in e.notes[0] for e in events)
+    sides = [e.side for e in events]
+    assert all(a != b for a, b in zip(sides, sides[1:]))
+    tol_start, tol_end = (0.06, 0.2) if facing else (0.2, 0.06)
+    for side in ("left", "right"):
+        found = [(e.start_s, e.end_s) for e in events if e.side == side]
+        assert len(found) >= max(len(truth[side]) - 1, 2)
+        for start, end in found:
+            assert any(
+                abs(start - contact) <= tol_start and abs(end - off) <= tol_end for contact, off in truth[side]
+            ), (side, start, end, truth[side])
