@@ -67,6 +67,8 @@ class TaskParams:
     ----------
     min_gait_phases : int
         Complete stance phases (both feet together) needed to call it walking.
+    min_gait_alternation : float
+        Below this share of consecutive stance phases switching foot it is not walking.
     confident_gait_alternation : float
         Share of consecutive stance phases that switch foot for a confident call.
     step_min_drop_legs : float
@@ -86,6 +88,7 @@ class TaskParams:
     """
 
     min_gait_phases: int = 3
+    min_gait_alternation: float = 0.5
     confident_gait_alternation: float = 0.75
     step_min_drop_legs: float = 0.17
     step_margin_legs: float = 0.04
@@ -192,7 +195,11 @@ def _gait_candidate(events: list[Event], params: TaskParams) -> tuple[TaskCandid
     per_side = Counter(e.side for e in complete)
     switches = sum(1 for a, b in zip(complete, complete[1:]) if a.side != b.side)
     alternation = switches / max(len(complete) - 1, 1)
-    fits = len(complete) >= params.min_gait_phases and all(per_side[s] >= 1 for s in SIDES)
+    fits = (
+        len(complete) >= params.min_gait_phases
+        and all(per_side[s] >= 1 for s in SIDES)
+        and alternation >= params.min_gait_alternation
+    )
     confident = fits and alternation >= params.confident_gait_alternation and len(complete) >= params.min_gait_phases + 1
     evidence = (
         f"{len(complete)} complete stance phases ({per_side['left']} left, {per_side['right']} right), "
