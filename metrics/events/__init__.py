@@ -6,5 +6,8 @@
 """
 
 from metrics.events.base import TASKS, Event
+from metrics.events.gait import detect_gait
+from metrics.events.single_leg_stance import detect_single_leg_stance
+from metrics.events.step_down import detect_repetitions
 
-__all__ = ["TASKS", "Event"]
+__all__ = ["TASKS", "Event", "detect_gait", "detect_repetitions", "detect_single_leg_stance"]
