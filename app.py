@@ -367,7 +367,8 @@ def overlay_player(analysis, video, settings) -> None:
 
 def patient_results(analysis, video, settings) -> None:
     result = analysis.result
-    left, right = st.columns([3, 2])
+    portrait = result["video"].get("height", 0) > result["video"].get("width", 0)
+    left, right = st.columns([2, 3] if portrait else [3, 2])
     with left:
         overlay_player(analysis, video, settings)
     with right:

@@ -96,8 +96,8 @@ FLAG_LABELS_PATIENT: dict[str, str] = {
 }
 
 SEVERITY_PATIENT: dict[str, str] = {
-    "marked": "clearly more than usual",
-    "caution": "a little more than usual",
+    "marked": "worth discussing with your clinician",
+    "caution": "worth keeping an eye on",
     "info": "for information",
 }
 

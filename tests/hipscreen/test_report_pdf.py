@@ -77,7 +77,7 @@ def test_clinician_report_has_every_section(real_video):
 def test_patient_report_uses_plain_words():
     pdf = build_report(_result(), audience="patient")
     text = " ".join(_pages_text(pdf))
-    assert "Knee moving inwards, right leg: a little more than usual" in text
+    assert "Knee moving inwards, right leg: worth keeping an eye on" in text
     assert "Your right knee moves inwards." in text
     assert "Right stance FPPA" not in text
     assert "Key frames" not in text  # no video given, so no frames
