@@ -27,13 +27,16 @@ SIDE_SUFFIX = {"left": "L", "right": "R"}
 
 @dataclass(frozen=True)
 class BodyShape:
-    """Anny phenotype parameters, each in [0, 1] (0.5 is the average).
+    """Anny phenotype parameters, each in [0, 1].
 
-    ``gender`` 0 = female, 1 = male; ``age`` 0.5 is about 25 years, 1 about 90.
+    ``gender`` 0 = male, 1 = female. ``age`` interpolates Anny's anchors
+    baby (0), child (1/3), young adult (2/3, about 25 years) and old (1, about 90):
+    adults lie between 0.62 and 1. ``muscle``, ``weight`` 0.5 = average;
+    ``height`` 0 = short, 1 = tall; ``proportions`` 0 = ideal, 1 = uncommon.
     """
 
     gender: float = 0.5
-    age: float = 0.5
+    age: float = 0.7
     muscle: float = 0.5
     weight: float = 0.5
     height: float = 0.5

@@ -27,6 +27,9 @@ from digital_patients.motions import TASKS, Impairment, MotionSpec
 from digital_patients.scene import SceneStyle
 
 
+HAIR = ((20, 15, 10), (55, 35, 20), (100, 65, 35), (190, 150, 90), (150, 150, 150), (130, 60, 30))
+
+
 def _colour(rng: np.random.Generator, *, light: tuple = (0.15, 0.85), sat: tuple = (0.2, 0.9)) -> tuple:
     r, g, b = colorsys.hsv_to_rgb(rng.uniform(0, 1), rng.uniform(*sat), rng.uniform(*light))
     return (int(r * 255), int(g * 255), int(b * 255))
@@ -63,14 +66,14 @@ def random_spec(seed: int, index: int, *, width: int = 540, height: int = 960):
     else:
         motion = MotionSpec(task=task, stance_side=side, impairment=impairment, duration_s=8.0,
                             box_height_m=float(rng.choice([0.15, 0.20])))
-    body = BodyShape(gender=float(rng.uniform(0, 1)), age=float(rng.uniform(0.3, 0.9)),
+    body = BodyShape(gender=float(rng.uniform(0, 1)), age=float(rng.uniform(0.62, 1.0)),
                      muscle=float(rng.uniform(0.3, 0.7)), weight=float(rng.uniform(0.2, 0.85)),
                      height=float(rng.uniform(0.2, 0.8)), proportions=float(rng.uniform(0.35, 0.65)))
     skin_name = str(rng.choice(sorted(SKIN)))
     skin = tuple(int(np.clip(c + rng.normal(0, 8), 0, 255)) for c in SKIN[skin_name])
     appearance = Appearance(skin_rgb=skin, shorts_rgb=_colour(rng), top_rgb=_colour(rng),
                             shoes_rgb=_colour(rng, light=(0.5, 1.0), sat=(0.0, 0.3)),
-                            hair_rgb=_colour(rng, light=(0.05, 0.6), sat=(0.2, 0.6)))
+                            hair_rgb=HAIR[int(rng.integers(len(HAIR)))])
     landscape = rng.uniform() < 0.2
     w, h = (height, width) if landscape else (width, height)
     camera = PhoneCamera(view=view, distance_m=float(rng.uniform(2.5, 3.4) + (0.4 if landscape else 0.0)),

@@ -29,6 +29,7 @@ from digital_patients.camera import PhoneCamera  # noqa: E402
 from digital_patients.scene import SceneStyle, build_scene  # noqa: E402
 
 SCHEMA_VERSION = 1
+FOOT_OFF_M = 0.01
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,11 @@ def render_clip(spec: ClipSpec, out_dir: Path, *, preview_frames=()) -> dict:
             joints_px[f"{side}_{joint}"] = cam.project(world)
     angles = truth.angle_series(joints_px)
 
+    labels = np.array(rest.labels)[rest.dominant_bone]
+    clearance = {}
+    for side, s in SIDE_SUFFIX.items():
+        foot = np.array([b.endswith(f".{s}") and b.startswith(("foot", "toe")) for b in labels])
+        clearance[side] = vertices[:, foot, 2].min(axis=1)
     events = []
     mid_hip_z = (joints_world["left_hip"][:, 2] + joints_world["right_hip"][:, 2]) / 2
     for ev in scripted:
@@ -155,6 +161,15 @@ def render_clip(spec: ClipSpec, out_dir: Path, *, preview_frames=()) -> dict:
         # scripted times are nominal; map them onto the presentation times of the same frames
         i0 = int(round(ev.start_s * spec.fps))
         i1 = min(int(round(ev.end_s * spec.fps)), n_frames - 1)
+        if spec.motion.task == "single_leg_stance":
+            # foot-off / foot-down of the other limb, from the mesh: its lowest point 1 cm above the floor
+            off = clearance["right" if ev.side == "left" else "left"] > FOOT_OFF_M
+            lifted = np.flatnonzero(off[i0:]) + i0
+            if len(lifted) == 0:
+                continue
+            i0 = int(lifted[0])
+            down = np.flatnonzero(~off[i0:]) + i0
+            i1 = int(down[0]) if len(down) else n_frames - 1
         start_s, end_s = float(times_s[i0]), float(times_s[i1])
         peak = truth.peak_index(times_s, start_s=start_s, end_s=end_s, score=score)
         record = truth.event_summary(times_s, angles, side=ev.side, start_s=start_s, end_s=end_s, peak_index=peak)
@@ -196,6 +211,7 @@ def render_clip(spec: ClipSpec, out_dir: Path, *, preview_frames=()) -> dict:
             "joints_px": {k: np.round(v, 3).tolist() for k, v in joints_px.items()},
             "angles": {a: {s: np.round(angles[a][s], 4).tolist() for s in truth.SIDES} for a in truth.ANGLE_NAMES},
             "mid_hip_height_m": np.round(mid_hip_z, 5).tolist(),
+            "foot_clearance_m": {side: np.round(v, 4).tolist() for side, v in clearance.items()},
         },
         "events": events,
         "expected_flags": sorted({f["code"] for f in truth.expected_flags(spec.motion.task, events)}),
