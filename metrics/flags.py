@@ -571,7 +571,7 @@ def _side_means(result) -> dict[str, dict[str, float | None]]:
     return out
 
 
-def compare_sessions(previous, current, thresholds: Thresholds | None = None) -> list[Change]:
+def compare_sessions(previous, current, *, thresholds: Thresholds | None = None) -> list[Change]:
     """Classify each side's change of each angle against its smallest detectable difference.
 
     Parameters
