@@ -54,7 +54,7 @@ from scipy.signal import find_peaks
 
 from metrics.events.base import Event, make_event, peak_of_largest
 from metrics.events.body import BodyParams, BodySignals, body_signals, foot_speed_legs_per_s, lift_legs
-from metrics.events.signals import drop_short_runs, hysteresis, run_duration_s, runs
+from metrics.events.signals import drop_short_runs, hysteresis, rolling_median, run_duration_s, runs
 from vision.landmarks import SIDES, other_side
 from vision.track import LandmarkTrack
 
@@ -311,6 +311,30 @@ def walking_score(phases: list[tuple[str, int, int, bool]]) -> float:
     return len(sides) * (switches / (len(sides) - 1) if len(sides) > 1 else 0.5)
 
 
+def facing_segments(
+    track: LandmarkTrack, *, min_segment_s: float = 2.0, smoothing_s: float = 0.5
+) -> list[tuple[int, int]]:
+    """Stretches ``(start, stop)`` (stop exclusive) where the person keeps facing one way.
+
+    The facing of a frame is which side of the image the left hip is on (right: facing
+    the camera), smoothed by a running median over ``smoothing_s``. Stretches shorter than
+    ``min_segment_s`` (a turn) are dropped. One stretch covering the whole clip when the
+    facing never changes for long.
+    """
+    t = np.asarray(track.times_s, dtype=float)
+    dx = track.point("left_hip")[:, 0] - track.point("right_hip")[:, 0]
+    facing = rolling_median(t, np.sign(dx), window_s=smoothing_s)
+    segments = []
+    for value in (1.0, -1.0):
+        for start, stop in runs(facing == value):
+            if run_duration_s(t, start, stop) >= min_segment_s:
+                segments.append((start, stop))
+    segments.sort()
+    if len(segments) <= 1:
+        return [(0, len(t))]
+    return segments
+
+
 def detect_gait(
     track: LandmarkTrack,
     angles=None,
@@ -341,7 +365,49 @@ def detect_gait(
     -------
     list of Event
         Sorted by start time; both sides. Each event's notes say which method found it.
+
+    Notes
+    -----
+    A walk towards the camera, a turn and a walk back away from it are analysed as two
+    stretches (:func:`facing_segments`); stance phases cut by the turn are left out.
     """
+    segments = facing_segments(track)
+    if len(segments) == 1:
+        return _detect_gait_stretch(track, angles, params=params, body=body, include_cut=include_cut)
+    t = np.asarray(track.times_s, dtype=float)
+    events = []
+    for start, stop in segments:
+        part_angles = None
+        if angles is not None:
+            part_angles = type(angles)(
+                times_s=t[start:stop],
+                values={a: {side: np.asarray(v)[start:stop] for side, v in per.items()} for a, per in angles.values.items()},
+            )
+        for e in _detect_gait_stretch(track.slice(start, stop), part_angles, params=params, include_cut=include_cut):
+            events.append(
+                make_event(
+                    e.task,
+                    e.side,
+                    t,
+                    e.start_index + start,
+                    e.peak_index + start,
+                    e.end_index + start,
+                    complete=e.complete,
+                    notes=e.notes,
+                )
+            )
+    return sorted(events, key=lambda e: e.start_index)
+
+
+def _detect_gait_stretch(
+    track: LandmarkTrack,
+    angles,
+    *,
+    params: GaitParams,
+    body: BodySignals | None = None,
+    include_cut: bool = False,
+) -> list[Event]:
+    """:func:`detect_gait` on a stretch where the person faces one way."""
     if body is None:
         body = body_signals(track, params=BodyParams(smoothing_cutoff_hz=params.smoothing_cutoff_hz))
     t = body.times_s

@@ -144,3 +144,30 @@ def test_treadmill_walk_uses_the_foot_position_relative_to_the_pelvis(facing):
             assert any(
                 abs(start - contact) <= tol_start and abs(end - off) <= tol_end for contact, off in truth[side]
             ), (side, start, end, truth[side])
+
+
+def test_walk_towards_then_away_after_a_turn_is_analysed_in_two_stretches():
+    from tests.metrics.events_synthetic import walking_overground
+    from vision.track import LandmarkTrack
+
+    times = steady_times(4.0, 60.0)
+    towards, truth_towards = walking_overground(times, towards=True)
+    away, truth_away = walking_overground(times, towards=False, start_distance_m=3.5)
+    offset = times[-1] + 1 / 60.0
+    joined = LandmarkTrack(
+        times_s=np.concatenate([times, times + offset]),
+        xy_px=np.concatenate([towards.xy_px, away.xy_px]),
+        visibility=np.concatenate([towards.visibility, away.visibility]),
+        width=towards.width,
+        height=towards.height,
+    )
+    events = detect_gait(joined)
+    first = [e for e in events if e.end_s < offset]
+    second = [e for e in events if e.start_s >= offset]
+    assert len(first) + len(second) == len(events)
+    assert first and all("towards" in e.notes[0] for e in first)
+    assert second and all("away" in e.notes[0] for e in second)
+    for e in first:
+        assert any(abs(e.start_s - c) <= 0.06 for c, _ in truth_towards[e.side])
+    for e in second:
+        assert any(abs(e.end_s - (o + offset)) <= 0.06 for _, o in truth_away[e.side])
