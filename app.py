@@ -158,7 +158,6 @@ def store_upload(data: bytes, original_name: str) -> tuple[Path, str]:
     suffix = Path(original_name).suffix.lower()
     if suffix not in VIDEO_SUFFIXES:
         suffix = ".mp4"
-    prune_uploads()
     UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
     path = UPLOAD_DIR / f"{digest}{suffix}"
     if not path.is_file():
@@ -289,6 +288,7 @@ def choose_video() -> tuple[Path, str, str] | None:
             st.error(f"This video is {size_mb:.0f} MB; the limit is {upload_limit_mb()} MB. "
                      "Trim it to the exercise, or film at 1080p instead of 4K.")
             return None
+        prune_uploads()
         path, digest = store_upload(uploaded.getvalue(), uploaded.name)
         return path, digest, Path(uploaded.name).name
     if choice != "(none)":
