@@ -154,6 +154,7 @@ def estimate_landmarks(
         model_path=options.model_path,
         max_side=options.pose_max_side,
         limits=options.limits,
+        video=video,
         progress=with_time_limit(progress, options.max_analysis_s),
     )
     return Landmarks(video=video, track=track)
