@@ -103,9 +103,10 @@ def check_refused(run, *words):
     assert mentions(run.message, words), run.message
 
 
-CLI_FAST_S = 15.0
-"""Starting the CLI (Python, PyAV, MediaPipe imports) takes a few seconds on a busy machine;
-running the pose model over the 19,800 frames of the long clip would take minutes."""
+CLI_FAST_S = 30.0
+"""Starting the CLI (Python, PyAV, MediaPipe imports) takes 2-3 s, up to 15 s on a machine
+busy with other work; running the pose model over the 19,800 frames of the long clip would
+take several minutes."""
 
 
 def test_cli_refuses_an_eleven_minute_video_before_running_the_pose_model(corpus, tmp_path):
@@ -136,10 +137,9 @@ def test_cli_limits_from_the_environment(corpus, tmp_path):
 @pytest.mark.slow
 def test_cli_time_limit_stops_a_long_analysis(corpus, tmp_path):
     """The slow-motion clip (300 frames) takes several seconds of pose estimation; 1 s stops it."""
-    start = time.monotonic()
     run = run_cli("analyze", corpus.path("slowmo_240fps"), "--json", "-", "--time-limit-s", "1", cwd=tmp_path)
     check_refused(run, "time limit")
-    assert time.monotonic() - start < CLI_FAST_S
+    assert run.seconds < CLI_FAST_S
 
 
 @pytest.mark.slow
