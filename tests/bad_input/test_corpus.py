@@ -219,3 +219,21 @@ def test_cli_runs_write_nothing_into_the_working_folder(cli_runs, cli_workdir):
     cli_runs.get("base")
     cli_runs.get("nobody")
     assert sorted(p.name for p in cli_workdir.iterdir()) == []
+
+
+def test_a_named_pipe_does_not_hang_the_cli(tmp_path):
+    """A FIFO called .mp4 (nothing ever writes to it): refused at once, not waited on."""
+    import os
+
+    fifo = tmp_path / "stream.mp4"
+    os.mkfifo(fifo)
+    run = run_cli("analyze", fifo, "--json", "-", cwd=tmp_path, timeout_s=60)
+    check_refusal(run, Expect("refused", what=("not found", "not a video", "not a file", "not a regular file")))
+
+
+def test_a_link_to_an_endless_device_does_not_hang_the_cli(tmp_path):
+    """A symbolic link called .mp4 pointing at /dev/zero (endless bytes)."""
+    link = tmp_path / "endless.mp4"
+    link.symlink_to("/dev/zero")
+    run = run_cli("analyze", link, "--json", "-", cwd=tmp_path, timeout_s=60)
+    check_refusal(run, Expect("refused", what=("not found", "not a video", "not a file", "not a regular file")))
