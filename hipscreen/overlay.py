@@ -68,7 +68,7 @@ def draw_frame(
     """
     img = np.ascontiguousarray(rgb.copy())
     h, w = img.shape[:2]
-    scale = max(h, w) / 1000.0
+    scale = min(h, w) / 900.0  # the short side sets the size: a portrait clip is as legible as a landscape one
     thick = max(2, int(round(3 * scale)))
 
     def pt(name):
@@ -110,9 +110,9 @@ def draw_frame(
             text = "--" if value is None or not np.isfinite(value) else f"{value:+.1f} deg"
             lines.append(f"{label}: {text}")
     if lines:
-        font_scale = 0.6 * scale * 1.4
+        font_scale = 0.7 * scale
         font_thick = max(1, int(round(1.5 * scale)))
-        line_h = int(30 * scale * 1.4)
+        line_h = int(34 * scale)
         box_w = int(max(cv2.getTextSize(s, cv2.FONT_HERSHEY_SIMPLEX, font_scale, font_thick)[0][0] for s in lines) + 20 * scale)
         box_h = line_h * len(lines) + int(10 * scale)
         overlay = img.copy()

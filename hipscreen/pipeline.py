@@ -243,7 +243,10 @@ def assess(
     roll = estimate_camera_roll(track)
     roll_deg = roll.roll_deg
     if roll_deg is None:
-        warnings.append(f"{roll.reason} So the phone's tilt could not be checked: hold the phone level.")
+        warnings.append(
+            "The phone's tilt could not be checked, because the person never stood still on both feet "
+            "for half a second. Hold the phone level, and stand still on both feet for a moment at the start."
+        )
     elif abs(roll_deg) > ROLL_WARNING_DEG:
         warnings.append(
             f"The phone was tilted by about {abs(roll_deg):.1f} degrees; pelvic drop and trunk lean "
@@ -288,6 +291,7 @@ def assess(
             "view_confidence": view_estimate.confidence,
             "joint_centre_correction": options.correction,
             "swapped_frames": n_swapped,
+            "camera_roll": {"method": roll.method, "reason": roll.reason},
         },
     )
     return Analysis(
