@@ -40,6 +40,14 @@ from vision.landmarks import SIDES
 EXTREME_BY_MAGNITUDE: tuple[str, ...] = ("trunk_lean_deg",)
 """Angles whose extreme over an event is the largest magnitude with its sign (else the maximum)."""
 
+LABELS = {
+    "pelvic_drop_deg": "Pelvic drop",
+    "trunk_lean_deg": "Trunk lean",
+    "knee_fppa_deg": "Knee valgus (FPPA)",
+    "hip_adduction_deg": "Hip adduction",
+}
+NOUNS = {"step_down": "repetition", "single_leg_squat": "repetition", "single_leg_stance": "hold", "gait": "step"}
+
 LSI_MIN_MAGNITUDE_DEG = 1.0
 """Below this on both sides the limb symmetry index is not computed."""
 
@@ -151,15 +159,15 @@ def summarize_event(index: int, event: Event, angles) -> tuple[EventSummary, lis
     warnings = []
     at_peak: dict[str, float | None] = {}
     extreme: dict[str, float | None] = {}
-    label = f"event {index} ({event.side} stance, {event.peak_s:.2f} s)"
+    label = f"the {event.side}-leg {NOUNS.get(event.task, 'event')} at {event.peak_s:.1f} s"
     for angle in ANGLE_NAMES:
         series = np.asarray(angles.get(angle, event.side), dtype=float)
         at_peak[angle] = _finite_or_none(series[event.peak_index])
         extreme[angle] = extreme_over(series[event.start_index : event.end_index + 1], angle)
         if at_peak[angle] is None:
-            warnings.append(f"{angle} of {label} could not be measured at the peak (body points not seen)")
+            warnings.append(f"{LABELS[angle]} of {label} could not be measured at its peak: the joints were not seen.")
         if extreme[angle] is None:
-            warnings.append(f"{angle} of {label} could not be measured anywhere in the event")
+            warnings.append(f"{LABELS[angle]} of {label} could not be measured at any moment of it.")
     return EventSummary(index, event, at_peak, extreme), warnings
 
 
@@ -210,11 +218,14 @@ def summarize(events: list[Event], angles) -> Summary:
         used = [s for s in mine if s.event.complete]
         if mine and not used:
             used = mine
-            warnings.append(f"all {side} events were cut by the start or end of the video; their values are used")
+            warnings.append(
+                f"Every {side}-leg event was cut by the start or end of the video; their values are used, "
+                "but may miss the true peak."
+            )
         elif len(used) < len(mine):
             warnings.append(
-                f"{len(mine) - len(used)} {side} event(s) cut by the start or end of the video are shown but "
-                "left out of the side statistics"
+                f"{len(mine) - len(used)} {side}-leg event(s) cut by the start or end of the video are shown "
+                "but left out of the averages."
             )
         stats = {a: _stat([s.at_peak[a] for s in used if s.at_peak[a] is not None]) for a in ANGLE_NAMES}
         sides[side] = SideSummary(side, len(mine), stats)
@@ -227,7 +238,7 @@ def summarize(events: list[Event], angles) -> Summary:
         lsi[angle] = limb_symmetry_index_pct(left, right)
         if left is not None and right is not None and lsi[angle] is None:
             warnings.append(
-                f"limb symmetry index of {angle} not computed: the two sides have opposite signs or are both "
-                f"within {LSI_MIN_MAGNITUDE_DEG:g} degree of zero"
+                f"The symmetry index of {LABELS[angle].lower()} is not given: the two sides go in opposite "
+                f"directions or are both within {LSI_MIN_MAGNITUDE_DEG:g} degree of zero (see right minus left)."
             )
     return Summary(tuple(event_summaries), sides, Asymmetry(difference, lsi), tuple(warnings))

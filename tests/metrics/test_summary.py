@@ -48,7 +48,7 @@ def test_nan_at_the_peak_is_none_with_a_reason():
     summary = summarize([event("left", 3, 5, 8)], series(knee_fppa_deg__left=fppa))
     assert summary.events[0].at_peak["knee_fppa_deg"] is None
     assert summary.events[0].extreme["knee_fppa_deg"] == 4.0
-    assert any("knee_fppa_deg" in w and "peak" in w for w in summary.warnings)
+    assert any("Knee valgus (FPPA)" in w and "peak" in w for w in summary.warnings)
     assert summary.to_dict()["events"][0]["at_peak"]["knee_fppa_deg"] is None
 
 
