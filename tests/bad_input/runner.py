@@ -30,7 +30,7 @@ _NOISE = re.compile(
 # Words of advice a message should contain: how to film or fetch a better video.
 ADVICE_WORDS = (
     "film", "record", "copy", "step back", "hold the phone", "export", "share the original",
-    "light", "retry", "check the file",
+    "light", "retry", "check the file", "give the path",
 )
 
 

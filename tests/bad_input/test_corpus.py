@@ -122,7 +122,7 @@ EXPECTED: dict[str, Expect] = {
         "result", warnings=("dark", "light"),
         note="dim but the person is found; the angles are noisier (1-3 deg median), so say so",
     ),
-    "very_dark": Expect("refused", what=("dark", "light")),
+    "very_dark": Expect("refused", what=("too dark",)),
     "nobody": Expect("refused", what=("no person",)),
     "two_people_side_by_side": Expect("refused", what=("more than one person", "two people", "several people")),
     "two_people_real": Expect(
@@ -213,7 +213,7 @@ def test_a_folder_is_refused_with_a_clear_line(tmp_path):
     folder = tmp_path / "videos.mp4"
     folder.mkdir()
     run = run_cli("analyze", folder, "--json", "-", cwd=tmp_path)
-    check_refusal(run, Expect("refused", what=("not found", "folder", "directory", "not a file")))
+    check_refusal(run, Expect("refused", what=("is a folder",)))
 
 
 def test_cli_runs_write_nothing_into_the_working_folder(cli_runs, cli_workdir):
@@ -229,7 +229,7 @@ def test_a_named_pipe_does_not_hang_the_cli(tmp_path):
     fifo = tmp_path / "stream.mp4"
     os.mkfifo(fifo)
     run = run_cli("analyze", fifo, "--json", "-", cwd=tmp_path, timeout_s=60)
-    check_refusal(run, Expect("refused", what=("not found", "not a video", "not a file", "not a regular file")))
+    check_refusal(run, Expect("refused", what=("not a regular file",)))
 
 
 def test_a_link_to_an_endless_device_does_not_hang_the_cli(tmp_path):
@@ -237,4 +237,4 @@ def test_a_link_to_an_endless_device_does_not_hang_the_cli(tmp_path):
     link = tmp_path / "endless.mp4"
     link.symlink_to("/dev/zero")
     run = run_cli("analyze", link, "--json", "-", cwd=tmp_path, timeout_s=60)
-    check_refusal(run, Expect("refused", what=("not found", "not a video", "not a file", "not a regular file")))
+    check_refusal(run, Expect("refused", what=("not a regular file",)))
