@@ -8,6 +8,7 @@ with exit code 2 and one line saying what is wrong and how to film better.
 from __future__ import annotations
 
 import csv
+import re
 import math
 from dataclasses import dataclass, field
 from typing import Callable
@@ -238,3 +239,34 @@ def test_a_link_to_an_endless_device_does_not_hang_the_cli(tmp_path):
     link.symlink_to("/dev/zero")
     run = run_cli("analyze", link, "--json", "-", cwd=tmp_path, timeout_s=60)
     check_refusal(run, Expect("refused", what=("not a regular file",)))
+
+
+_JARGON = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b|\bnan\b|\bNone\b|\binf\b")
+
+
+def plain_sentence_problems(text: str) -> list[str]:
+    """Why a warning is not a plain sentence for the person who filmed (empty: it is)."""
+    problems = []
+    if not text or not (text[0].isupper() or text[0].isdigit()):
+        problems.append("does not start with a capital letter")
+    if not text.rstrip().endswith((".", ")", "!")):
+        problems.append("does not end like a sentence")
+    found = _JARGON.findall(text)
+    if found:
+        problems.append(f"contains program words {sorted(set(found))}")
+    return problems
+
+
+@pytest.mark.parametrize("case", [pytest.param(n, id=n) for n, e in EXPECTED.items() if e.outcome != "refused"])
+def test_warnings_are_plain_sentences(case, cli_runs):
+    run = cli_runs.get(case)
+    if run.returncode != 0:
+        pytest.skip(f"{case} was refused (checked by test_cli_answers_every_input_clearly)")
+    bad = {w: p for w in run.result()["quality"]["warnings"] if (p := plain_sentence_problems(w))}
+    assert not bad, "warnings that are not plain sentences:\n" + "\n".join(f"{w!r}: {p}" for w, p in bad.items())
+
+
+def test_plain_sentence_check_itself():
+    assert plain_sentence_problems("Your feet are out of the frame from 2.0 s to 3.5 s; those moments are not measured.") == []
+    assert plain_sentence_problems("limb symmetry index of pelvic_drop_deg not computed")
+    assert plain_sentence_problems("The other foot is nan leg lengths above the stance foot.")
