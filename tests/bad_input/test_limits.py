@@ -119,7 +119,7 @@ def test_cli_refuses_an_eleven_minute_video_before_running_the_pose_model(corpus
     "option, value, words",
     [
         pytest.param("--max-duration-s", "3", ("longer than the 3 s",), id="duration"),
-        pytest.param("--max-file-size-mb", "0.05", ("MB",), id="file_size"),
+        pytest.param("--max-file-size-mb", "0.05", ("more than the 0.05 MB accepted",), id="file_size"),
         pytest.param("--max-pixels", "50000", ("pixels",), id="resolution"),
     ],
 )
