@@ -194,6 +194,18 @@ def is_variable_frame_rate(intervals_s: np.ndarray, *, tick_s: float = 0.0) -> b
 
 def _check_file(path: str | os.PathLike, limits: DecodeLimits) -> Path:
     file = Path(path)
+    if file.is_dir():
+        raise InputProblem(
+            "not_a_file",
+            f"'{file}' is a folder, not a video file.",
+            "Give the path of the video file itself (hipscreen batch analyses every video in a folder).",
+        )
+    if file.exists() and not file.is_file():
+        raise InputProblem(
+            "not_a_file",
+            f"'{file}' is not a regular file (a device, pipe or socket), so it cannot be a video.",
+            "Copy the video from the phone into a folder and give the path of that file.",
+        )
     if not file.is_file():
         raise InputProblem(
             "file_missing",
@@ -206,10 +218,16 @@ def _check_file(path: str | os.PathLike, limits: DecodeLimits) -> Path:
     if size > limits.max_file_size_mb * 1e6:
         raise InputProblem(
             "too_large",
-            f"The video '{file.name}' is {size / 1e6:.0f} MB, more than the {limits.max_file_size_mb:.0f} MB accepted.",
+            f"The video '{file.name}' is {_megabytes(size / 1e6)} MB, more than the "
+            f"{_megabytes(limits.max_file_size_mb)} MB accepted.",
             "Film only the test itself (under a minute is plenty) or export the video at 1080p.",
         )
     return file
+
+
+def _megabytes(size_mb: float) -> str:
+    """A size in MB for a message: whole MB from 10 up, two significant digits below (0.11)."""
+    return f"{size_mb:.0f}" if size_mb >= 10 else f"{size_mb:.2g}"
 
 
 def _open(file: Path) -> av.container.InputContainer:
@@ -459,6 +477,10 @@ def iter_frames(path: str | os.PathLike, *, max_side: int | None = None) -> Iter
         first_stamp: int | None = None
         last_time_s = -np.inf
         index = 0
+        # Read once: ``frame.side_data`` ties each frame in a reference cycle, so every frame
+        # it is read from (and its colour converter's threads) lives until the garbage
+        # collector runs: 250 threads for a 125-frame clip, thousands in a long-running app.
+        transform: _DisplayTransform | None = None
         for frame in _decoded_frames(container, stream, file):
             stamp = frame.pts if frame.pts is not None else frame.dts
             if stamp is None:
@@ -469,7 +491,17 @@ def iter_frames(path: str | os.PathLike, *, max_side: int | None = None) -> Iter
             if time_s <= last_time_s:
                 continue
             last_time_s = time_s
-            yield Frame(index=index, time_s=float(time_s), rgb=_upright_rgb(frame, max_side, pixel_aspect))
+            if transform is None:
+                transform = _display_transform(frame)
+            try:
+                rgb = _upright_rgb(frame, max_side, pixel_aspect, transform=transform)
+            except av.error.FFmpegError as exc:
+                raise InputProblem(
+                    "unreadable",
+                    f"The picture at {time_s:.2f} s of '{file.name}' cannot be converted ({_short(exc)}).",
+                    _DAMAGED_ADVICE,
+                ) from exc
+            yield Frame(index=index, time_s=float(time_s), rgb=rgb)
             index += 1
 
 
@@ -518,10 +550,17 @@ def _pixel_aspect(stream: av.video.stream.VideoStream) -> Fraction:
     return Fraction(sar)
 
 
-def _upright_rgb(frame: av.VideoFrame, max_side: int | None, pixel_aspect: Fraction = Fraction(1)) -> np.ndarray:
+def _upright_rgb(
+    frame: av.VideoFrame,
+    max_side: int | None,
+    pixel_aspect: Fraction = Fraction(1),
+    *,
+    transform: _DisplayTransform | None = None,
+) -> np.ndarray:
     width, height = scaled_size(*square_pixel_size(frame.width, frame.height, pixel_aspect), max_side)
     if (width, height) == (frame.width, frame.height):
         rgb = frame.to_ndarray(format="rgb24")
     else:
         rgb = frame.reformat(width=width, height=height, format="rgb24", interpolation="AREA").to_ndarray()
-    return np.ascontiguousarray(_display_transform(frame).apply(rgb))
+    transform = _display_transform(frame) if transform is None else transform
+    return np.ascontiguousarray(transform.apply(rgb))

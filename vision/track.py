@@ -72,6 +72,8 @@ class LandmarkTrack:
         How many *further* people the landmarker found in each frame (0 normally).
     pose_model : str
         Name of the model that produced the landmarks (``"pose_landmarker_full"``).
+    brightness : ndarray, shape (T,), optional
+        Mean pixel value of each frame, 0 (black) to 255 (white), over the RGB channels.
 
     Notes
     -----
@@ -87,6 +89,7 @@ class LandmarkTrack:
     extra_people: np.ndarray | None = None
     pose_model: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    brightness: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         problems = []
@@ -100,6 +103,8 @@ class LandmarkTrack:
             problems.append(f"visibility must have shape ({n}, {N_LANDMARKS}), got {np.shape(self.visibility)}")
         if self.world_xyz is not None and np.asarray(self.world_xyz).shape != (n, N_LANDMARKS, 3):
             problems.append(f"world_xyz must have shape ({n}, {N_LANDMARKS}, 3), got {np.shape(self.world_xyz)}")
+        if self.brightness is not None and np.shape(self.brightness) != (n,):
+            problems.append(f"brightness must have shape ({n},), got {np.shape(self.brightness)}")
         if n > 1 and not np.all(np.diff(t) > 0):
             problems.append("times_s must be strictly increasing")
         if self.width <= 0 or self.height <= 0:
@@ -146,4 +151,5 @@ class LandmarkTrack:
             visibility=self.visibility[sl],
             world_xyz=None if self.world_xyz is None else self.world_xyz[sl],
             extra_people=None if self.extra_people is None else self.extra_people[sl],
+            brightness=None if self.brightness is None else self.brightness[sl],
         )
