@@ -12,6 +12,7 @@ and warnings), the exit code and the seconds it took.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -55,6 +56,8 @@ DESCRIPTIONS = {
     "walks_out": "the person walks out of the frame at 3.5-4.0 s",
     "missing_file": "a path that does not exist",
     "folder": "a folder named like a video",
+    "named_pipe": "a named pipe (FIFO) called stream.mp4",
+    "link_to_dev_zero": "a link called endless.mp4 to /dev/zero",
 }
 
 
@@ -82,6 +85,12 @@ def main(root: str) -> None:
     folder.mkdir()
     paths["missing_file"] = missing
     paths["folder"] = folder
+    fifo = workdir / "stream.mp4"
+    os.mkfifo(fifo)
+    paths["named_pipe"] = fifo
+    endless = workdir / "endless.mp4"
+    endless.symlink_to("/dev/zero")
+    paths["link_to_dev_zero"] = endless
 
     def one(case):
         return case, run_cli("analyze", paths[case], "--json", "-", cwd=workdir)
