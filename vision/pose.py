@@ -26,7 +26,7 @@ Frames are therefore passed as they are.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -177,11 +177,19 @@ class PoseEstimator:
                 self._landmarker.close()
             self._landmarker = None
 
-    def detect(self, rgb: np.ndarray, time_s: float, *, width: int, height: int) -> list[Person]:
-        """People in one upright frame, in pixels of a ``width`` x ``height`` frame.
+    def detect_raw(self, rgb: np.ndarray, time_s: float) -> np.ndarray:
+        """The landmarker's output for one upright frame, as one compact array.
 
-        ``rgb`` may be a downscaled copy of the displayed frame: MediaPipe's coordinates
-        are fractions of the picture, scaled here by the full ``width`` and ``height``.
+        Returns
+        -------
+        ndarray, shape (people, 33, RAW_FIELDS), float32
+            Per person and landmark: x and y as fractions of the picture's width and
+            height (x right, y down), visibility (NaN if absent), and the world
+            landmark x, y, z in metres. These are MediaPipe's own float32 values, so
+            :func:`people_from_raw` gives exactly what :meth:`detect` gives.
+
+        Notes
+        -----
         ``time_s`` must increase from call to call; it is sent as whole milliseconds,
         nudged up by 1 ms where rounding would repeat a value.
         """
@@ -192,13 +200,49 @@ class PoseEstimator:
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         with native_stderr_silenced():
             result = self._landmarker.detect_for_video(image, timestamp_ms)
-        people = []
-        for landmarks, world in zip(result.pose_landmarks, result.pose_world_landmarks, strict=True):
-            xy = np.array([(p.x * width, p.y * height) for p in landmarks], dtype=float)
-            vis = np.array([p.visibility if p.visibility is not None else np.nan for p in landmarks], dtype=float)
-            xyz = np.array([(p.x, p.y, p.z) for p in world], dtype=float)
-            people.append(Person(xy_px=xy, visibility=vis, world_xyz=xyz))
-        return people
+        raw = np.empty((len(result.pose_landmarks), N_LANDMARKS, RAW_FIELDS), dtype=np.float32)
+        for k, (landmarks, world) in enumerate(zip(result.pose_landmarks, result.pose_world_landmarks, strict=True)):
+            raw[k] = [
+                (p.x, p.y, np.nan if p.visibility is None else p.visibility, w.x, w.y, w.z)
+                for p, w in zip(landmarks, world, strict=True)
+            ]
+        return raw
+
+    def detect(self, rgb: np.ndarray, time_s: float, *, width: int, height: int) -> list[Person]:
+        """People in one upright frame, in pixels of a ``width`` x ``height`` frame.
+
+        ``rgb`` may be a downscaled copy of the displayed frame: MediaPipe's coordinates
+        are fractions of the picture, scaled here by the full ``width`` and ``height``.
+        ``time_s`` must increase from call to call (see :meth:`detect_raw`).
+        """
+        return people_from_raw(self.detect_raw(rgb, time_s), width=width, height=height)
+
+
+RAW_FIELDS = 6
+"""Values per landmark in :meth:`PoseEstimator.detect_raw`: x, y (fractions), visibility,
+world x, y, z (metres)."""
+
+
+def people_from_raw(raw: np.ndarray, *, width: int, height: int) -> list[Person]:
+    """:class:`Person` objects, in pixels of a ``width`` x ``height`` frame, from raw output.
+
+    Parameters
+    ----------
+    raw : ndarray, shape (people, 33, RAW_FIELDS)
+        From :meth:`PoseEstimator.detect_raw`.
+    width, height
+        Size of the full upright frame, pixels.
+    """
+    raw = np.asarray(raw, dtype=np.float32)
+    scale = np.array([width, height], dtype=float)
+    return [
+        Person(
+            xy_px=person[:, :2].astype(float) * scale,
+            visibility=person[:, 2].astype(float),
+            world_xyz=person[:, 3:6].astype(float),
+        )
+        for person in raw
+    ]
 
 
 def distinct_people(people: list[Person], *, params: PoseParams | None = None) -> list[Person]:
@@ -287,27 +331,69 @@ def landmarks_from_frames(
         of the frames.
     """
     params = params or PoseParams()
+
+    def detections() -> Iterator[tuple[float, list[Person]]]:
+        with PoseEstimator(model_path, params=params) as estimator:
+            for count, frame in enumerate(frames, start=1):
+                yield frame.time_s, estimator.detect(frame.rgb, frame.time_s, width=width, height=height)
+                if progress is not None and total_frames:
+                    progress(min(count / total_frames, 1.0))
+
+    return follow_main_person(detections(), width=width, height=height, pose_model=pose_model, params=params)
+
+
+def follow_main_person(
+    detections: Iterable[tuple[float, list[Person]]],
+    *,
+    width: int,
+    height: int,
+    pose_model: str = "",
+    params: PoseParams | None = None,
+) -> LandmarkTrack:
+    """The main person's track from the people found in each frame.
+
+    Parameters
+    ----------
+    detections
+        ``(time_s, people)`` per frame, times increasing; ``people`` as the landmarker
+        found them (repeats of the same body are dropped here, :func:`distinct_people`).
+    width, height
+        Size of the full upright frame, pixels.
+    pose_model, params
+        Name recorded in the track; bookkeeping settings.
+
+    Returns
+    -------
+    LandmarkTrack
+        The person chosen by one :class:`MainPersonFollower` over all frames; NaN
+        positions and zero visibility where the main person is not found;
+        ``extra_people`` counts the others.
+
+    Raises
+    ------
+    InputProblem
+        ``no_person`` if a person is found in fewer than ``params.min_person_fraction``
+        of the frames.
+    """
+    params = params or PoseParams()
     times, xys, viss, worlds, extras = [], [], [], [], []
     follower = MainPersonFollower(params=params)
     found = 0
-    with PoseEstimator(model_path, params=params) as estimator:
-        for count, frame in enumerate(frames, start=1):
-            people = distinct_people(estimator.detect(frame.rgb, frame.time_s, width=width, height=height), params=params)
-            main = follower.choose(people, frame.time_s)
-            times.append(frame.time_s)
-            extras.append(len(people) - (main is not None))
-            if main is None:
-                xys.append(np.full((N_LANDMARKS, 2), np.nan))
-                viss.append(np.zeros(N_LANDMARKS))
-                worlds.append(np.full((N_LANDMARKS, 3), np.nan))
-            else:
-                person = people[main]
-                found += 1
-                xys.append(person.xy_px)
-                viss.append(person.visibility)
-                worlds.append(person.world_xyz)
-            if progress is not None and total_frames:
-                progress(min(count / total_frames, 1.0))
+    for time_s, found_people in detections:
+        people = distinct_people(found_people, params=params)
+        main = follower.choose(people, time_s)
+        times.append(time_s)
+        extras.append(len(people) - (main is not None))
+        if main is None:
+            xys.append(np.full((N_LANDMARKS, 2), np.nan))
+            viss.append(np.zeros(N_LANDMARKS))
+            worlds.append(np.full((N_LANDMARKS, 3), np.nan))
+        else:
+            person = people[main]
+            found += 1
+            xys.append(person.xy_px)
+            viss.append(person.visibility)
+            worlds.append(person.world_xyz)
     if not times or found < max(1, params.min_person_fraction * len(times)):
         raise InputProblem(
             "no_person",
@@ -339,6 +425,7 @@ def estimate_pose(
     params: PoseParams | None = None,
     video: VideoInfo | None = None,
     prefetch_frames: int = 4,
+    workers: int | None = 1,
 ) -> LandmarkTrack:
     """Landmarks of the main person in every frame of a video.
 
@@ -366,6 +453,12 @@ def estimate_pose(
         Decode up to this many frames ahead in a background thread, so that decoding
         uses another core while the landmarker runs; 0 decodes in turn. The landmarks
         are the same either way.
+    workers
+        Landmarkers running side by side on segments of the video, each in its own
+        process (:func:`vision.parallel.estimate_pose_parallel`); None uses every core.
+        1 (the default) runs one landmarker in this process. Several give the same
+        frames and the same main person; landmarks may differ slightly for about a
+        second after each seam between segments.
 
     Returns
     -------
@@ -378,6 +471,13 @@ def estimate_pose(
     InputProblem
         From probing and decoding, from the model lookup, or ``no_person``.
     """
+    if workers is None or workers > 1:
+        from vision.parallel import ParallelParams, estimate_pose_parallel
+
+        return estimate_pose_parallel(
+            path, variant=variant, model_path=model_path, max_side=max_side, progress=progress, limits=limits,
+            params=params, video=video, prefetch_frames=prefetch_frames, parallel=ParallelParams(workers=workers),
+        )
     info = video if video is not None else probe_video(path, limits=limits)
     model = resolve_model(variant, model_path=model_path)
     name = Path(model).stem if model_path is not None else model_file(variant).name

@@ -1,0 +1,116 @@
+"""Segment-parallel pose estimation: planning, seamless segment decoding, same analysis."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from tests.conftest import SAMPLE_DIR
+from tests.vision.clips import moving_pictures, write_clip
+from vision.decode import iter_frames, probe_video
+from vision.parallel import ParallelParams, estimate_pose_parallel, plan_segments, segment_frames
+from vision.pose import estimate_pose
+
+# -- planning (no video) --------------------------------------------------------------
+
+
+def test_two_segments_share_the_work_with_the_child_doing_its_overlap_and_start_extra():
+    params = ParallelParams(workers=2, overlap_s=1.5, start_allowance_s=2.0, min_segment_s=8.0)
+    # First L, second L - 3.5 with L + (L - 3.5) = 60: L = 31.75.
+    assert plan_segments(60.0, params=params) == [(0.0, 31.75), (31.75, math.inf)]
+
+
+def test_segments_are_contiguous_and_cover_the_video():
+    params = ParallelParams(workers=4, overlap_s=1.0, start_allowance_s=1.0, min_segment_s=5.0)
+    segments = plan_segments(100.0, params=params)
+    assert len(segments) == 4
+    assert segments[0][0] == 0.0 and segments[-1][1] == math.inf
+    assert all(a[1] == b[0] for a, b in zip(segments, segments[1:]))
+    # Children's segments are 2 s shorter than the first: 4 L - 3 * 2 = 100, L = 26.5.
+    assert [round(b - a, 6) for a, b in segments[:-1]] == [26.5, 24.5, 24.5]
+
+
+def test_a_short_video_is_not_split():
+    params = ParallelParams(workers=2, overlap_s=1.5, start_allowance_s=2.0, min_segment_s=8.0)
+    # Two segments need 2 * 8 + 3.5 = 19.5 s of video.
+    assert plan_segments(19.0, params=params) == [(0.0, math.inf)]
+    assert len(plan_segments(19.5, params=params)) == 2
+
+
+def test_one_worker_means_one_segment():
+    assert plan_segments(600.0, params=ParallelParams(workers=1)) == [(0.0, math.inf)]
+
+
+# -- decoding segments (small synthetic clips) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def gop_clip(tmp_path_factory):
+    """90 frames at 30 fps, a key frame every 10 frames, B-frames, rotation tag."""
+    path = tmp_path_factory.mktemp("parallel") / "gop.mp4"
+    return write_clip(path, moving_pictures(90, width=96, height=64), fps=30, options={"g": "10", "bf": "2"})
+
+
+@pytest.mark.parametrize("bounds", [(0.0, 1.0, 2.0), (0.52, 1.3), (0.0, 0.05, 2.9)])
+def test_segments_give_the_frames_of_a_single_pass(gop_clip, bounds):
+    everything = list(iter_frames(gop_clip))
+    edges = [0.0, *bounds[1:], math.inf] if bounds[0] == 0.0 else [0.0, *bounds, math.inf]
+    pieces = [list(segment_frames(gop_clip, start_s=a, stop_s=b, max_side=48)) for a, b in zip(edges, edges[1:])]
+    joined = [frame for piece in pieces for frame in piece]
+    assert [f.time_s for f in joined] == [f.time_s for f in everything]
+    downscaled = list(iter_frames(gop_clip, max_side=48))
+    assert all(np.array_equal(a.rgb, b.rgb) for a, b in zip(joined, downscaled, strict=True))
+    # Each segment starts where it should: at the first frame at or after its start.
+    for (start, _), piece in zip(zip(edges, edges[1:]), pieces):
+        if piece:
+            assert piece[0].time_s >= start and piece[0].time_s - start < 1 / 30 + 1e-9
+
+
+def test_segment_times_count_from_the_first_frame_of_the_file(tmp_path):
+    # Timestamps starting at 5 s: times still count from the first frame.
+    times = [5.0 + i / 25 for i in range(50)]
+    clip = write_clip(tmp_path / "late.mp4", moving_pictures(50), times_s=times, fps=25,
+                      time_base=Fraction(1, 12800), options={"g": "12"})
+    late = list(segment_frames(clip, start_s=1.0))
+    assert late[0].time_s == pytest.approx(1.0, abs=1e-6) and len(late) == 25
+
+
+# -- the whole analysis, one pass versus segments (MediaPipe) -------------------------
+
+
+@pytest.mark.slow
+def test_segments_give_the_same_analysis_as_one_pass(model_path):
+    from hipscreen.pipeline import Landmarks, assess
+
+    # A rendered step-down (three events on the right leg), stored sideways with a
+    # rotation tag; cut in two at 4.75 s, the second landmarker starting at 3.25 s.
+    path = SAMPLE_DIR / "step_down_right_front_lean_toward_rot90.mp4"
+    info = probe_video(path)
+    parallel = ParallelParams(workers=2, overlap_s=1.5, start_allowance_s=0.0, min_segment_s=2.0)
+    assert plan_segments(info.duration_s, params=parallel)[1][0] == pytest.approx(4.75)
+    single = estimate_pose(path, model_path=model_path, video=info)
+    done = []
+    split = estimate_pose_parallel(path, model_path=model_path, video=info, parallel=parallel, progress=done.append)
+
+    np.testing.assert_array_equal(split.times_s, single.times_s)
+    np.testing.assert_array_equal(split.has_pose, single.has_pose)
+    np.testing.assert_array_equal(split.extra_people, single.extra_people)
+    assert done[-1] == 1.0
+    # Landmarks within a pixel (of a 720 x 1280 frame) everywhere, seam included.
+    assert np.nanmax(np.linalg.norm(split.xy_px - single.xy_px, axis=2)) < 1.0
+
+    a = assess(Landmarks(video=info, track=single)).result
+    b = assess(Landmarks(video=info, track=split)).result
+    assert a["task"] == b["task"] == "step_down"
+    assert len(a["events"]) == len(b["events"]) == 3
+    assert [e["side"] for e in a["events"]] == [e["side"] for e in b["events"]]
+    for ea, eb in zip(a["events"], b["events"]):
+        assert eb["peak_s"] == pytest.approx(ea["peak_s"], abs=0.05)
+        for angle, value in ea["at_peak"].items():
+            if value is None:
+                assert eb["at_peak"][angle] is None
+            else:
+                assert eb["at_peak"][angle] == pytest.approx(value, abs=0.2), angle
