@@ -218,7 +218,7 @@ def plain_loop(video: Path, *, num_poses: int) -> tuple[np.ndarray, np.ndarray]:
                 raw = np.array([[(p.x, p.y, p.visibility, w.x, w.y, w.z) for p, w in zip(lm, wl)]
                                 for lm, wl in zip(result.pose_landmarks, result.pose_world_landmarks)],
                                dtype=np.float32).reshape(-1, 33, 6)
-                detections.append((index / fps, people_from_raw(raw, width=width, height=height)))
+                detections.append((index / fps, people_from_raw(raw, width=width, height=height), None))
                 index += 1
     capture.release()
     track = follow_main_person(detections, width=width, height=height, params=params)

@@ -52,6 +52,7 @@ from vision.pose import (
     PoseParams,
     ProgressCallback,
     follow_main_person,
+    frame_brightness,
     people_from_raw,
 )
 from vision.track import N_LANDMARKS, LandmarkTrack, VideoInfo
@@ -180,11 +181,12 @@ def segment_frames(
                 container.seek(first_stamp + int(start_s / time_base), stream=stream, backward=True)
             last_time_s = -np.inf
             index = 0
+            transform = None  # read once, as iter_frames does (side data keeps frames alive)
             for frame in _decoded_frames(container, stream, file, from_start=not seek):
                 stamp = frame.pts if frame.pts is not None else frame.dts
                 if stamp is None:
                     continue
-                time_s = float((stamp - first_stamp) * time_base)  # as iter_frames computes it
+                time_s = (stamp - first_stamp) * time_base  # as iter_frames computes it
                 if seek and last_time_s == -np.inf and time_s > start_s:
                     break  # the seek overshot: decode from the beginning
                 if time_s <= last_time_s:
@@ -192,9 +194,20 @@ def segment_frames(
                 last_time_s = time_s
                 if time_s >= stop_s:
                     return
-                if time_s >= start_s:
-                    yield Frame(index=index, time_s=time_s, rgb=decode._upright_rgb(frame, max_side, pixel_aspect))
-                    index += 1
+                if time_s < start_s:
+                    continue
+                if transform is None:
+                    transform = decode._display_transform(frame)
+                try:
+                    rgb = decode._upright_rgb(frame, max_side, pixel_aspect, transform=transform)
+                except av.error.FFmpegError as exc:
+                    raise InputProblem(
+                        "unreadable",
+                        f"The picture at {time_s:.2f} s of '{file.name}' cannot be converted ({decode._short(exc)}).",
+                        decode._DAMAGED_ADVICE,
+                    ) from exc
+                yield Frame(index=index, time_s=float(time_s), rgb=rgb)
+                index += 1
             else:
                 return
 
@@ -260,16 +273,19 @@ class SegmentDetections:
         People found per frame (at most ``num_poses``).
     raw : ndarray, shape (T, num_poses, 33, RAW_FIELDS), float32
         :meth:`vision.pose.PoseEstimator.detect_raw` per frame, padded with NaN.
+    brightness : ndarray, shape (T,)
+        :func:`vision.pose.frame_brightness` per frame.
     """
 
     times_s: np.ndarray
     counts: np.ndarray
     raw: np.ndarray
+    brightness: np.ndarray
 
-    def people(self, *, width: int, height: int) -> Iterator[tuple[float, list[Person]]]:
-        """``(time_s, people)`` per frame, in pixels of a ``width`` x ``height`` frame."""
-        for time_s, count, raw in zip(self.times_s, self.counts, self.raw, strict=True):
-            yield float(time_s), people_from_raw(raw[:count], width=width, height=height)
+    def people(self, *, width: int, height: int) -> Iterator[tuple[float, list[Person], float]]:
+        """``(time_s, people, brightness)`` per frame, people in pixels of a ``width`` x ``height`` frame."""
+        for time_s, count, raw, light in zip(self.times_s, self.counts, self.raw, self.brightness, strict=True):
+            yield float(time_s), people_from_raw(raw[:count], width=width, height=height), float(light)
 
 
 def detect_segment(job: SegmentJob, *, on_frame: Callable[[int], object] | None = None) -> SegmentDetections:
@@ -286,6 +302,7 @@ def detect_segment(job: SegmentJob, *, on_frame: Callable[[int], object] | None 
     times: list[float] = []
     counts: list[int] = []
     blocks: list[np.ndarray] = []
+    lights: list[float] = []
     with PoseEstimator(job.model_path, params=job.params) as estimator:
         for frame in frames:
             raw = estimator.detect_raw(frame.rgb, frame.time_s)
@@ -296,12 +313,14 @@ def detect_segment(job: SegmentJob, *, on_frame: Callable[[int], object] | None 
             times.append(frame.time_s)
             counts.append(min(len(raw), slots))
             blocks.append(padded)
+            lights.append(frame_brightness(frame.rgb))
             if on_frame is not None:
                 on_frame(len(times))
     return SegmentDetections(
         times_s=np.asarray(times, dtype=float),
         counts=np.asarray(counts, dtype=np.int16),
         raw=np.stack(blocks) if blocks else np.zeros((0, slots, N_LANDMARKS, RAW_FIELDS), dtype=np.float32),
+        brightness=np.asarray(lights, dtype=float),
     )
 
 
@@ -467,7 +486,7 @@ def estimate_pose_parallel(
 
 def _all_detections(
     first: SegmentJob, children: list[_Child], *, info: VideoInfo, progress: ProgressCallback | None
-) -> Iterator[tuple[float, list[Person]]]:
+) -> Iterator[tuple[float, list[Person], float]]:
     """The first segment's people as this process finds them, then each child's in turn."""
 
     def report(own: int) -> None:
@@ -484,7 +503,8 @@ def _all_detections(
     own = 0
     with PoseEstimator(first.model_path, params=first.params) as estimator:
         for frame in frames:
-            yield frame.time_s, estimator.detect(frame.rgb, frame.time_s, width=info.width, height=info.height)
+            people = estimator.detect(frame.rgb, frame.time_s, width=info.width, height=info.height)
+            yield frame.time_s, people, frame_brightness(frame.rgb)
             own += 1
             report(own)
     for child in children:
