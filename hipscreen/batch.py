@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import glob
 import io
 from concurrent.futures import ProcessPoolExecutor
@@ -99,15 +100,42 @@ class BatchOutcome:
         return out.getvalue()
 
 
-def run_batch(videos: list[Path], out_dir: Path, *, options: AnalysisOptions, workers: int = 1) -> BatchOutcome:
-    """Analyse ``videos`` over ``workers`` processes; writes one JSON each and ``summary.csv``."""
+def run_batch(
+    videos: list[Path], out_dir: Path, *, options: AnalysisOptions, workers: int | None = None
+) -> BatchOutcome:
+    """Analyse ``videos`` over ``workers`` processes; writes one JSON each and ``summary.csv``.
+
+    Parameters
+    ----------
+    videos
+        The video files, analysed in this order (results keep it).
+    out_dir
+        Folder for ``<video stem>.json`` and ``summary.csv``.
+    options
+        Analysis options for every video.
+    workers
+        Videos analysed at the same time, one process each; None uses every core (but
+        no more processes than videos).
+
+    Notes
+    -----
+    MediaPipe's inference runs on one core, so one process per core keeps every core
+    busy. With several worker processes each video runs a single landmarker (no
+    segments inside a worker: that would put more busy processes than cores). With
+    one worker the videos are analysed here in turn, each with ``options`` as given
+    (so a single video may still use every core through segments).
+    """
+    from vision.parallel import usable_cores
+
     out_dir.mkdir(parents=True, exist_ok=True)
     outcome = BatchOutcome()
+    workers = min(workers or usable_cores(), max(1, len(videos)))
     if workers <= 1:
         finished = [_analyse_one(v, out_dir, options) for v in videos]
     else:
+        per_video = _single_core(options)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            finished = list(pool.map(_analyse_one, videos, [out_dir] * len(videos), [options] * len(videos)))
+            finished = list(pool.map(_analyse_one, videos, [out_dir] * len(videos), [per_video] * len(videos)))
     for path, result, problem in finished:
         if problem is None:
             outcome.results.append((path, result))
@@ -115,3 +143,10 @@ def run_batch(videos: list[Path], out_dir: Path, *, options: AnalysisOptions, wo
             outcome.failures.append((path, problem))
     outcome.write_csv(out_dir / "summary.csv")
     return outcome
+
+
+def _single_core(options: AnalysisOptions) -> AnalysisOptions:
+    """``options`` with one landmarker per video, where the options say how many."""
+    if "pose_workers" in {f.name for f in dataclasses.fields(options)}:
+        return dataclasses.replace(options, pose_workers=1)
+    return options
