@@ -9,11 +9,14 @@ each in its own subprocess so that peak memory is its own:
     product's landmarker settings (``PoseParams``: two people looked for);
 (a1) the same loop looking for one person only (MediaPipe's default, cheaper: its
     person detector then runs only when the tracked person is lost);
-(b) the model alone: inference on ``--model-frames`` frames decoded beforehand (the
-    ceiling of one core), ms per frame;
+(b) the model alone: ``--model-frames`` inferences on frames decoded beforehand (50
+    held in memory, run in turn), with two people looked for and with one: the
+    ceiling of one core, ms per frame (the line's frames/s and CPU cover both runs);
 (c) the analysis end to end, :func:`hipscreen.pipeline.analyze` (probe, pose on all
     cores, everything after the landmarks), with the fast-path settings;
 (c1) optionally the analysis as the pipeline runs it today (``--current-pipeline``);
+(c2) optionally (``--one-pose``) the fast path looking for one person only, to set
+    against (a1);
 (d) optionally (``--long``) the analysis of a ten-minute clip (the same clip looped
     with ``ffmpeg -stream_loop -c copy``): peak memory must not grow with length.
 
@@ -154,7 +157,8 @@ def measure(kind: str, video: Path, out: Path, args: argparse.Namespace) -> None
         elif kind == "model":
             frames, ms = model_only(video, n_frames=args.model_frames)
         else:
-            frames, analysis = analyse(video, current=kind == "current", max_side=args.max_side, workers=args.workers)
+            frames, analysis = analyse(video, current=kind == "current", max_side=args.max_side, workers=args.workers,
+                                       num_poses=args.num_poses if kind == "fast1" else None)
             track = analysis.raw_track
             np.savez(out.with_suffix(".npz"), times_s=track.times_s, xy_px=track.xy_px)
     wall_s = time.perf_counter() - start
@@ -225,48 +229,55 @@ def plain_loop(video: Path, *, num_poses: int) -> tuple[np.ndarray, np.ndarray]:
     return track.times_s, track.xy_px
 
 
-def model_only(video: Path, *, n_frames: int) -> tuple[int, dict]:
-    """(b): inference alone on frames decoded beforehand (full size, as the plain loop)."""
+def model_only(video: Path, *, n_frames: int, held_frames: int = 50) -> tuple[int, dict]:
+    """(b): inference alone on frames decoded beforehand (full size, as the plain loop).
+
+    ``held_frames`` full-size frames are kept in memory (about 6 MB each at 1080x1920)
+    and run in turn until ``n_frames`` inferences are done, with increasing timestamps.
+    """
     from vision.decode import iter_frames
     from vision.models import resolve_model
-    from vision.pose import PoseEstimator
+    from vision.pose import PoseEstimator, PoseParams
 
     frames = []
     for frame in iter_frames(video):
-        frames.append(frame)
-        if len(frames) >= n_frames:
+        frames.append(frame.rgb)
+        if len(frames) >= held_frames:
             break
     figures = {}
     for num_poses in (2, 1):
-        from vision.pose import PoseParams
-
         with PoseEstimator(resolve_model("full"), params=PoseParams(num_poses=num_poses)) as estimator:
             cpu0, wall0 = time.process_time(), time.perf_counter()
-            for frame in frames:
-                estimator.detect_raw(frame.rgb, frame.time_s)
-            figures[f"model_ms_{num_poses}"] = 1000 * (time.perf_counter() - wall0) / len(frames)
-            figures[f"model_cpu_ms_{num_poses}"] = 1000 * (time.process_time() - cpu0) / len(frames)
-    return len(frames), figures
+            for k in range(n_frames):
+                estimator.detect_raw(frames[k % len(frames)], k / 30)
+            figures[f"model_ms_{num_poses}"] = 1000 * (time.perf_counter() - wall0) / n_frames
+            figures[f"model_cpu_ms_{num_poses}"] = 1000 * (time.process_time() - cpu0) / n_frames
+    return 2 * n_frames, figures
 
 
-def analyse(video: Path, *, current: bool, max_side: int | None, workers: int | None):
-    """(c): the whole analysis; ``current`` runs the pipeline with its own defaults."""
+def analyse(video: Path, *, current: bool, max_side: int | None, workers: int | None, num_poses: int | None = None):
+    """(c): the whole analysis; ``current`` runs the pipeline with its own defaults.
+
+    ``num_poses`` other than the product's (two) is not an analysis option: the two
+    stages are then run by hand, as the pipeline runs them.
+    """
     from hipscreen import pipeline
     from vision.decode import DecodeLimits
 
     limits = DecodeLimits(max_duration_s=3600.0, max_file_size_mb=8192.0)
     if current:
         analysis = pipeline.analyze(video, options=pipeline.AnalysisOptions(limits=limits))
-    elif "pose_workers" in pipeline.AnalysisOptions.__dataclass_fields__:
+    elif "pose_workers" in pipeline.AnalysisOptions.__dataclass_fields__ and num_poses is None:
         options = pipeline.AnalysisOptions(limits=limits, pose_max_side=max_side, pose_workers=workers)
         analysis = pipeline.analyze(video, options=options)
     else:  # the pipeline without the fast-path option: the same two stages, by hand
         from vision.decode import probe_video
-        from vision.pose import estimate_pose
+        from vision.pose import PoseParams, estimate_pose
 
         options = pipeline.AnalysisOptions(limits=limits, pose_max_side=max_side)
         info = probe_video(video, limits=limits)
-        track = estimate_pose(video, max_side=max_side, video=info, workers=workers)
+        params = PoseParams(num_poses=num_poses) if num_poses else None
+        track = estimate_pose(video, max_side=max_side, video=info, workers=workers, params=params)
         analysis = pipeline.assess(pipeline.Landmarks(video=info, track=track), options=options)
     return len(analysis.raw_track), analysis
 
@@ -303,7 +314,7 @@ def run(kind: str, video: Path, folder: Path, args: argparse.Namespace) -> dict:
     out = folder / f"{kind}.json"
     command = [sys.executable, __file__, "--measure", kind, "--clip", str(video), "--result", str(out),
                "--model-frames", str(args.model_frames), "--max-side", str(args.max_side or 0),
-               "--workers", str(args.workers or 0)]
+               "--workers", str(args.workers or 0), "--num-poses", "1"]
     subprocess.run(command, check=True)
     return json.loads(out.read_text())
 
@@ -323,10 +334,12 @@ def main() -> None:
     parser.add_argument("--long", action="store_true", help="also a ten-minute clip (memory)")
     parser.add_argument("--long-seconds", type=float, default=592.0)
     parser.add_argument("--model-frames", type=int, default=300)
-    parser.add_argument("--max-side", type=int, default=960, help="fast path: frames downscaled to this (0: full size)")
+    parser.add_argument("--max-side", type=int, default=1920, help="fast path: frames downscaled to this (0: full size)")
     parser.add_argument("--workers", type=int, default=0, help="fast path: landmarkers (0: every core)")
     parser.add_argument("--current-pipeline", action="store_true", help="also the pipeline with its own defaults")
+    parser.add_argument("--one-pose", action="store_true", help="also the fast path looking for one person (c2)")
     parser.add_argument("--skip", default="", help="comma-separated kinds not to run: plain1,model")
+    parser.add_argument("--num-poses", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -356,8 +369,9 @@ def main() -> None:
                             ("plain1", "(a1) plain loop, 1 pose"),
                             ("model", "(b) model only, pre-decoded frames"),
                             ("fast", "(c) analyze, fast path"),
+                            ("fast1", "(c2) analyze, fast path, 1 pose"),
                             ("current", "(c1) analyze, pipeline defaults today")):
-            if kind in skip or (kind == "current" and not args.current_pipeline):
+            if kind in skip or (kind == "current" and not args.current_pipeline) or (kind == "fast1" and not args.one_pose):
                 continue
             figures[kind] = run(kind, clip, folder, args)
             print(line(label, figures[kind]), flush=True)
@@ -366,7 +380,7 @@ def main() -> None:
                 print(f"    model only: {f['model_ms_2']:.1f} ms/frame wall, {f['model_cpu_ms_2']:.1f} ms cpu "
                       f"(2 poses); {f['model_ms_1']:.1f} ms wall, {f['model_cpu_ms_1']:.1f} ms cpu (1 pose)",
                       flush=True)
-            if kind in ("fast", "current"):
+            if kind in ("fast", "fast1", "current"):
                 print(f"    task {figures[kind]['task']}, {figures[kind]['events']} events", flush=True)
         if "fast" in figures:
             for base in ("plain", "plain1"):
@@ -383,6 +397,16 @@ def main() -> None:
                           f"{agree['median']:.4f}, 95th percentile {agree['p95']:.4f} (median {agree['median_px']:.2f} px, "
                           f"95th percentile {agree['p95_px']:.2f} px; hip width {agree['hip_width_px']:.0f} px)",
                           flush=True)
+        if "fast1" in figures and "plain1" in figures:
+            print(f"speed-up (c2)/(a1): {figures['fast1']['fps'] / figures['plain1']['fps']:.2f}x frames/s", flush=True)
+            agree = agreement(folder / "plain1.npz", folder / "fast1.npz")
+            if "error" not in agree:
+                print(f"agreement (a1) vs (c2): distance / hip width median {agree['median']:.4f}, "
+                      f"95th percentile {agree['p95']:.4f}", flush=True)
+            agree = agreement(folder / "plain.npz", folder / "plain1.npz")
+            if "error" not in agree:
+                print(f"agreement (a) vs (a1), 2 poses vs 1: distance / hip width median {agree['median']:.4f}, "
+                      f"95th percentile {agree['p95']:.4f}", flush=True)
         if "current" in figures and "fast" in figures:
             agree = agreement(folder / "current.npz", folder / "fast.npz")
             if "error" not in agree:

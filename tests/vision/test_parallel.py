@@ -114,3 +114,49 @@ def test_segments_give_the_same_analysis_as_one_pass(model_path):
                 assert eb["at_peak"][angle] is None
             else:
                 assert eb["at_peak"][angle] == pytest.approx(value, abs=0.2), angle
+
+
+@pytest.mark.slow
+def test_stopping_from_progress_ends_the_child_processes(model_path):
+    # The pipeline's time limit raises from the progress callback.
+    path = SAMPLE_DIR / "step_down_left_front_clean.mp4"
+    parallel = ParallelParams(workers=2, overlap_s=1.0, start_allowance_s=0.0, min_segment_s=2.0)
+
+    def stop_early(fraction: float) -> None:
+        if fraction > 0.1:
+            raise TimeoutError("time limit")
+
+    with pytest.raises(TimeoutError):
+        estimate_pose_parallel(path, model_path=model_path, parallel=parallel, progress=stop_early)
+    assert _child_processes() == []
+
+
+def _child_processes() -> list[str]:
+    from pathlib import Path
+
+    tasks = Path("/proc/self/task")
+    if not tasks.is_dir():
+        pytest.skip("needs /proc")
+    return [pid for task in tasks.iterdir() for pid in (task / "children").read_text().split()]
+
+
+@pytest.mark.slow
+def test_stderr_stays_clean_with_child_processes(model_path):
+    import subprocess
+    import sys
+    import textwrap
+
+    # No __main__ guard in the script: the children must not need one.
+    script = textwrap.dedent(
+        f"""
+        from vision.parallel import ParallelParams, estimate_pose_parallel
+        parallel = ParallelParams(workers=2, overlap_s=1.0, start_allowance_s=0.0, min_segment_s=2.0)
+        track = estimate_pose_parallel({str(SAMPLE_DIR / "step_down_left_front_clean.mp4")!r},
+                                       model_path={str(model_path)!r}, parallel=parallel)
+        print(len(track))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "240"
+    assert done.stderr == ""
