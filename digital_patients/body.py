@@ -107,8 +107,6 @@ class RestBody:
 
 def make_rest_body(shape: BodyShape) -> RestBody:
     """Shape the model and return its rest skeleton and mesh."""
-    import torch
-
     model = load_model()
     phenotype = {k: float(v) for k, v in shape.as_dict().items()}
     out = model(phenotype_kwargs=phenotype)
@@ -117,7 +115,6 @@ def make_rest_body(shape: BodyShape) -> RestBody:
     indices = model.vertex_bone_indices.numpy()
     dominant = indices[np.arange(len(indices)), np.argmax(weights, axis=1)]
     parents = np.array([-1] + [int(p) for p in model.bone_parents[1:]])
-    del torch
     return RestBody(
         labels=list(model.bone_labels),
         parents=parents,

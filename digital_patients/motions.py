@@ -201,11 +201,8 @@ def single_leg_stance(spec: MotionSpec, seg: Segments, rest_hip_half_width_m: fl
         drop = (0.5 + imp.pelvic_drop_deg) * grow + sway
         pelvis = pelvis_rotation(stance_side=side, drop_deg=drop, anterior_tilt_deg=5.0)
         trunk = trunk_rotation(stance_side=side, lean_deg=imp.trunk_lean_deg * grow, flexion_deg=3.0)
-        hip = np.array([
-            ankle_s[0] + lat * (0.02 + 0.03 * shift[k]),
-            0.01,
-            ankle_s[2] + 0.985 * (seg.thigh_m + seg.shank_m) * 0.999,
-        ])
+        # the stance hip moves out over the foot as the weight shifts; knee almost straight
+        hip = np.array([ankle_s[0] + lat * (0.02 + 0.03 * shift[k]), 0.01, 0.0])
         hip[2] = ankle_s[2] + np.sqrt((0.99 * (seg.thigh_m + seg.shank_m)) ** 2 - (hip[0] - ankle_s[0]) ** 2)
         other_hip = hip + pelvis @ np.array([-lat * 2 * rest_hip_half_width_m, 0.0, 0.0])
         down = np.array([-lat * 0.09, 0.0, seg.ankle_height_m])
