@@ -396,6 +396,17 @@ def _very_dark(c: Corpus) -> Path:
     return out
 
 
+@case("far_away")
+def _far_away(c: Corpus) -> Path:
+    """The person far from the phone: the base clip shrunk to a quarter (60x100) in the
+    middle of the white 240x400 frame, about 63 px from shoulders to ankles."""
+    out = c.out("far_away.mp4")
+    w, h = BASE_WIDTH // 4, BASE_HEIGHT // 4
+    vf = f"scale={w}:{h},pad={BASE_WIDTH}:{BASE_HEIGHT}:(ow-iw)/2:(oh-ih)/2:white,setsar=1"
+    ffmpeg("-i", c.path("base"), "-vf", vf, "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p", out)
+    return out
+
+
 @case("nobody")
 def _nobody(c: Corpus) -> Path:
     """The empty white background beside the person (with the burnt-in frame counter)."""

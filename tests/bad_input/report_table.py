@@ -48,6 +48,7 @@ DESCRIPTIONS = {
     "resolution_8k": "8K UHD, 7680x4320, 2 s at 10 fps",
     "dark": "a dark room (mean brightness about 16 of 255, sensor noise)",
     "very_dark": "a nearly unlit room (mean brightness about 8 of 255), 3 s",
+    "far_away": "the person far away: about 90 px tall in a 240x400 frame",
     "nobody": "nobody in view (blank wall)",
     "two_people_side_by_side": "two people side by side, both front on",
     "two_people_real": "two people, one walking across, one jumping (sports2d_demo)",
