@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.bad_input.corpus import BUILDERS, Corpus, Sources, TWO_PEOPLE_SOURCE, BASE_SOURCE, SIDE_SOURCE
+from tests.bad_input.corpus import (
+    BASE_SOURCE,
+    BUILDERS,
+    SIDE_SOURCE,
+    STEP_DOWN_SAMPLE,
+    TWO_PEOPLE_SOURCE,
+    Corpus,
+    Sources,
+)
+from tests.conftest import SAMPLE_DIR
 from tests.bad_input.runner import CliRun, run_cli
 
 CLI_WORKERS = int(os.environ.get("HIPSCREEN_TEST_WORKERS", "2"))
@@ -21,8 +30,12 @@ def corpus(tmp_path_factory, real_video) -> Corpus:
     """The bad-input corpus, built on demand into one folder for the whole session."""
     if shutil.which("ffmpeg") is None:
         pytest.fail("ffmpeg is needed to build the bad-input corpus")
+    sample = SAMPLE_DIR / STEP_DOWN_SAMPLE
     sources = Sources(
-        base=real_video(BASE_SOURCE), side_view=real_video(SIDE_SOURCE), two_people=real_video(TWO_PEOPLE_SOURCE)
+        base=real_video(BASE_SOURCE),
+        side_view=real_video(SIDE_SOURCE),
+        two_people=real_video(TWO_PEOPLE_SOURCE),
+        step_down=sample if sample.is_file() else None,
     )
     return Corpus(tmp_path_factory.mktemp("bad_input_corpus"), sources)
 
@@ -52,7 +65,10 @@ class CliRuns:
         # Longest first, so the pool does not end waiting on one slow run.
         order = sorted(self._selected, key=lambda c: c not in ("resolution_8k", "slowmo_240fps", "base"))
         for case in order:
-            path = self.corpus.path(case)  # built here, in one thread
+            try:
+                path = self.corpus.path(case)  # built here, in one thread
+            except FileNotFoundError:
+                continue  # an optional source (sample_videos) is not installed
             self._futures[case] = self._pool.submit(self._run, path)
 
     def _run(self, path: Path) -> CliRun:
@@ -89,6 +105,8 @@ def cli_runs(request, corpus, cli_workdir):
             selected.append(callspec.params["case"])
         if "cli_runs" in item.fixturenames and "base" not in selected:
             selected.append("base")
+    reference = {"step_down_rotate_90": "step_down_sample"}
+    selected += [reference[c] for c in selected if c in reference]
     runs = CliRuns(corpus, cli_workdir, selected)
     yield runs
     runs.close()

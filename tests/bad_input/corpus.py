@@ -93,11 +93,12 @@ def mp4_boxes(data: bytes, start: int = 0, end: int | None = None) -> list[tuple
 
 @dataclass(frozen=True)
 class Sources:
-    """The real videos the corpus is derived from."""
+    """The real videos the corpus is derived from (and a rendered sample clip, if installed)."""
 
     base: Path
     side_view: Path
     two_people: Path
+    step_down: Path | None = None
 
 
 class Corpus:
@@ -222,10 +223,10 @@ def first_frame_rgb(path: Path, width: int, height: int) -> bytes:
     return done.stdout
 
 
-def check_upright(c: Corpus, path: Path) -> None:
-    """Fail unless ``path`` displays (ffmpeg autorotation) like the base clip."""
-    shown = first_frame_rgb(path, BASE_WIDTH, BASE_HEIGHT)
-    base = first_frame_rgb(c.path("base"), BASE_WIDTH, BASE_HEIGHT)
+def check_upright(c: Corpus, path: Path, reference: str = "base", size: tuple[int, int] = (BASE_WIDTH, BASE_HEIGHT)) -> None:
+    """Fail unless ``path`` displays (ffmpeg autorotation) like the ``reference`` case."""
+    shown = first_frame_rgb(path, *size)
+    base = first_frame_rgb(c.path(reference), *size)
     mean_abs = sum(abs(a - b) for a, b in zip(shown, base)) / len(base)
     if mean_abs > 3.0:
         raise FfmpegError(f"{path.name} does not display upright (mean difference {mean_abs:.1f} grey levels)")
@@ -233,6 +234,32 @@ def check_upright(c: Corpus, path: Path) -> None:
 
 for _deg in (90, 180, 270):
     case(f"rotate_{_deg}")(lambda c, _deg=_deg: _rotated(c, _deg))
+
+
+STEP_DOWN_SAMPLE = "step_down_left_front_clean.mp4"
+STEP_DOWN_SIZE = (288, 512)
+
+
+@case("step_down_sample")
+def _step_down_sample(c: Corpus) -> Path:
+    """A rendered step-down from sample_videos (8 s, three left-leg repetitions), 288x512."""
+    if c.sources.step_down is None:
+        raise FileNotFoundError(f"sample_videos/{STEP_DOWN_SAMPLE} is not installed")
+    out = c.out("step_down_sample.mp4")
+    w, h = STEP_DOWN_SIZE
+    ffmpeg("-i", c.sources.step_down, "-an", "-vf", f"scale={w}:{h},setsar=1", *X264, out)
+    return out
+
+
+@case("step_down_rotate_90")
+def _step_down_rotated(c: Corpus) -> Path:
+    """The step-down sample stored sideways with a 90 degree rotation tag."""
+    stored = c.out("stored_for_step_down_rotate_90.mp4")
+    ffmpeg("-i", c.path("step_down_sample"), "-vf", _STORED_TURN[90], *X264, stored)
+    out = c.out("step_down_rotate_90.mp4")
+    ffmpeg("-i", stored, "-c", "copy", "-metadata:s:v:0", "rotate=90", out)
+    check_upright(c, out, "step_down_sample", STEP_DOWN_SIZE)
+    return out
 
 
 @case("slowmo_240fps")

@@ -18,10 +18,18 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.bad_input.corpus import BUILDERS, Corpus, Sources, BASE_SOURCE, SIDE_SOURCE, TWO_PEOPLE_SOURCE
+from tests.bad_input.corpus import (
+    BASE_SOURCE,
+    BUILDERS,
+    SIDE_SOURCE,
+    STEP_DOWN_SAMPLE,
+    TWO_PEOPLE_SOURCE,
+    Corpus,
+    Sources,
+)
 from tests.bad_input.runner import run_cli
 from tests.bad_input.test_corpus import EXPECTED
-from tests.conftest import SHARED_DIR
+from tests.conftest import SAMPLE_DIR, SHARED_DIR
 
 
 DESCRIPTIONS = {
@@ -44,6 +52,8 @@ DESCRIPTIONS = {
     "rotate_180": "stored upside down with a 180 degree rotation tag",
     "rotate_270": "stored sideways with a 270 degree rotation tag",
     "slowmo_240fps": "240 fps slow motion, 1.25 s",
+    "step_down_sample": "a rendered step-down (sample_videos/step_down_left_front_clean.mp4) at 288x512",
+    "step_down_rotate_90": "that step-down stored sideways with a 90 degree rotation tag",
     "variable_frame_rate": "variable frame rate (uneven frame drops)",
     "resolution_8k": "8K UHD, 7680x4320, 2 s at 10 fps",
     "dark": "a dark room (mean brightness about 16 of 255, sensor noise)",
@@ -77,8 +87,10 @@ def describe_result(result: dict) -> str:
 
 def main(root: str) -> None:
     real = SHARED_DIR / "videos" / "real"
-    corpus = Corpus(Path(root), Sources(real / BASE_SOURCE, real / SIDE_SOURCE, real / TWO_PEOPLE_SOURCE))
-    cases = [c for c in EXPECTED if c in BUILDERS]
+    sample = SAMPLE_DIR / STEP_DOWN_SAMPLE
+    sources = Sources(real / BASE_SOURCE, real / SIDE_SOURCE, real / TWO_PEOPLE_SOURCE, sample if sample.is_file() else None)
+    corpus = Corpus(Path(root), sources)
+    cases = [c for c in EXPECTED if c in BUILDERS and (sources.step_down or not c.startswith("step_down"))]
     paths = {c: corpus.path(c) for c in cases}
     workdir = Path(tempfile.mkdtemp(prefix="hipscreen_table_"))
     missing = workdir / "no_such_video.mp4"

@@ -45,15 +45,16 @@ class Expect:
     outcome : "result" (exit 0), "refused" (exit 2) or "either".
     what : words one of which the refusal message must contain (what is wrong).
     warnings : words one of which some ``quality.warnings`` entry must contain.
-    same_as_base : the result must match the base clip's (view; per-frame angles and
-        landmark positions from ``--csv``).
+    same_as : the case whose result this must match (view; per-frame angles and landmark
+        positions from ``--csv``; with ``same_events`` also task, events and their timing).
     check : further checks of the result dict.
     """
 
     outcome: str
     what: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-    same_as_base: bool = False
+    same_as: str | None = None
+    same_events: bool = False
     check: Callable[[dict], None] | None = None
     note: str = ""
 
@@ -103,14 +104,14 @@ EXPECTED: dict[str, Expect] = {
     ),
     # Good videos in every form a phone produces.
     "base": Expect("result", check=video_is(**UPRIGHT, codec="h264", rotation=0, fps=25, frames=125, vfr=False)),
-    "unicode_name": Expect("result", same_as_base=True),
-    "hevc": Expect("result", same_as_base=True, check=video_is(**UPRIGHT, codec="hevc")),
-    "vp9": Expect("result", same_as_base=True, check=video_is(**UPRIGHT, codec="vp9")),
-    "mpeg4": Expect("result", same_as_base=True, check=video_is(**UPRIGHT, codec="mpeg4")),
-    "mjpeg": Expect("result", same_as_base=True, check=video_is(**UPRIGHT, codec="mjpeg")),
-    "rotate_90": Expect("result", same_as_base=True, check=video_is(**UPRIGHT, rotation=90)),
-    "rotate_180": Expect("result", same_as_base=True, check=video_is(**UPRIGHT, rotation=180)),
-    "rotate_270": Expect("result", same_as_base=True, check=video_is(**UPRIGHT, rotation=270)),
+    "unicode_name": Expect("result", same_as="base"),
+    "hevc": Expect("result", same_as="base", check=video_is(**UPRIGHT, codec="hevc")),
+    "vp9": Expect("result", same_as="base", check=video_is(**UPRIGHT, codec="vp9")),
+    "mpeg4": Expect("result", same_as="base", check=video_is(**UPRIGHT, codec="mpeg4")),
+    "mjpeg": Expect("result", same_as="base", check=video_is(**UPRIGHT, codec="mjpeg")),
+    "rotate_90": Expect("result", same_as="base", check=video_is(**UPRIGHT, rotation=90)),
+    "rotate_180": Expect("result", same_as="base", check=video_is(**UPRIGHT, rotation=180)),
+    "rotate_270": Expect("result", same_as="base", check=video_is(**UPRIGHT, rotation=270)),
     "slowmo_240fps": Expect(
         "result", check=video_is(**UPRIGHT, fps=240, frames=round(240 * C.SLOWMO_DURATION_S), duration_s=C.SLOWMO_DURATION_S)
     ),
@@ -118,6 +119,11 @@ EXPECTED: dict[str, Expect] = {
         "result", check=video_is(**UPRIGHT, vfr=True, duration_s=C.BASE_DURATION_S)
     ),
     "resolution_8k": Expect("result", check=video_is(*C.EIGHT_K, fps=C.EIGHT_K_FPS)),
+    # A rendered step-down (sample_videos), upright and stored sideways.
+    "step_down_sample": Expect("result", check=video_is(*C.STEP_DOWN_SIZE, rotation=0)),
+    "step_down_rotate_90": Expect(
+        "result", same_as="step_down_sample", same_events=True, check=video_is(*C.STEP_DOWN_SIZE, rotation=90)
+    ),
     # What the camera saw.
     "dark": Expect(
         "result", warnings=("dark", "light"),
@@ -174,6 +180,19 @@ def assert_same_measurements(run: CliRun, base_run: CliRun) -> None:
     assert not off, "differs from the base clip frame by frame:\n" + "\n".join(off)
 
 
+NEEDS_SAMPLE = {"step_down_sample", "step_down_rotate_90"}
+"""Cases built from sample_videos/, which may not be installed."""
+
+
+def assert_same_events(result: dict, base: dict, *, tol_s: float = 0.1) -> None:
+    """Same task, same events (side, order) with peaks within ``tol_s``."""
+    assert result["task"] == base["task"], (result["task"], base["task"])
+    got = [(e["side"], e["peak_s"]) for e in result["events"]]
+    want = [(e["side"], e["peak_s"]) for e in base["events"]]
+    assert [s for s, _ in got] == [s for s, _ in want], (got, want)
+    assert all(abs(a - b) <= tol_s for (_, a), (_, b) in zip(got, want)), (got, want)
+
+
 def check_refusal(run: CliRun, expect: Expect) -> None:
     problems = problems_with_refusal(run)
     assert not problems, "; ".join(problems) + "\n" + run.describe()
@@ -193,16 +212,20 @@ def check_result(run: CliRun, expect: Expect, base_run: CliRun | None) -> None:
         assert any(mentions(w, expect.warnings) for w in warnings), (
             f"expected a warning mentioning {expect.warnings}, got {warnings}"
         )
-    if expect.same_as_base:
-        assert base_run is not None and base_run.returncode == 0, "the base clip itself gave no result"
+    if expect.same_as:
+        assert base_run is not None and base_run.returncode == 0, f"the reference {expect.same_as} gave no result"
         assert_same_measurements(run, base_run)
+        if expect.same_events:
+            assert_same_events(run.result(), base_run.result())
 
 
 @pytest.mark.parametrize("case", case_params())
 def test_cli_answers_every_input_clearly(case, cli_runs):
     expect = EXPECTED[case]
     run = cli_runs.get(case)
-    base_run = cli_runs.get("base") if expect.same_as_base else None
+    if {case, expect.same_as} & NEEDS_SAMPLE and cli_runs.corpus.sources.step_down is None:
+        pytest.skip(f"needs sample_videos/{C.STEP_DOWN_SAMPLE}")
+    base_run = cli_runs.get(expect.same_as) if expect.same_as else None
     if expect.outcome == "refused" or (expect.outcome == "either" and run.returncode != 0):
         check_refusal(run, expect)
     else:
