@@ -6,7 +6,8 @@ Usage::
 
 Every clip draws its body, clothes, camera, scene, task, stance side and impairment
 from its own generator seeded with ``seed * 100000 + index``, so any clip can be
-rendered again alone (``--start i --n 1``). The draws are recorded in the truth file
+rendered again alone (``--start i --n 1``). A camera that would cut off part of the body
+is drawn again (``camera_attempt``). The draws are recorded in the truth file
 (``cohort`` key, plus ``body``, ``camera``, ``scene``, ``motion``) so a cohort can be
 split by body, clothes or camera.
 """
@@ -27,6 +28,9 @@ from digital_patients.motions import TASKS, Impairment, MotionSpec
 from digital_patients.scene import SceneStyle
 
 
+#: The whole body stays this far (fraction of the frame size) inside the frame; else the camera is redrawn.
+MIN_BODY_MARGIN_FRAC = 0.03
+MAX_CAMERA_ATTEMPTS = 8
 HAIR = ((20, 15, 10), (55, 35, 20), (100, 65, 35), (190, 150, 90), (150, 150, 150), (130, 60, 30))
 
 
@@ -45,12 +49,16 @@ def _impairment(rng: np.random.Generator) -> Impairment:
     )
 
 
-def random_spec(seed: int, index: int, *, width: int = 540, height: int = 960):
-    """One random clip of the cohort (deterministic in ``seed`` and ``index``)."""
+def random_spec(seed: int, index: int, *, width: int = 540, height: int = 960, camera_attempt: int = 0):
+    """One random clip of the cohort (deterministic in ``seed``, ``index`` and ``camera_attempt``).
+
+    ``camera_attempt`` redraws only the camera (used when the body leaves the frame).
+    """
     from digital_patients.render import ClipSpec
 
     clip_seed = seed * 100000 + index
     rng = np.random.default_rng(clip_seed)
+    camera_rng = np.random.default_rng([clip_seed, camera_attempt])
     task = str(rng.choice(TASKS))
     side = None if task == "gait" else str(rng.choice(["left", "right"]))
     view = str(rng.choice(["front", "back"]))
@@ -76,11 +84,12 @@ def random_spec(seed: int, index: int, *, width: int = 540, height: int = 960):
                             hair_rgb=HAIR[int(rng.integers(len(HAIR)))])
     landscape = rng.uniform() < 0.2
     w, h = (height, width) if landscape else (width, height)
-    camera = PhoneCamera(view=view, distance_m=float(rng.uniform(2.5, 3.4) + (0.4 if landscape else 0.0)),
-                         height_m=float(rng.uniform(0.7, 1.4)), aim_height_m=float(rng.uniform(0.85, 1.0)),
-                         yaw_deg=float(rng.uniform(-8, 8)), pitch_deg=float(rng.uniform(-3, 4)),
-                         roll_deg=float(rng.uniform(-3, 3)),
-                         vfov_deg=float(rng.uniform(44, 50) if landscape else rng.uniform(52, 64)),
+    c = camera_rng
+    camera = PhoneCamera(view=view, distance_m=float(c.uniform(2.5, 3.4) + (0.4 if landscape else 0.0)),
+                         height_m=float(c.uniform(0.7, 1.4)), aim_height_m=float(c.uniform(0.85, 1.0)),
+                         yaw_deg=float(c.uniform(-8, 8)), pitch_deg=float(c.uniform(-3, 4)),
+                         roll_deg=float(c.uniform(-3, 3)),
+                         vfov_deg=float(c.uniform(44, 50) if landscape else c.uniform(52, 64)),
                          width=w, height=h)
     rotation = 0 if landscape or rng.uniform() > 0.25 else int(rng.choice([90, 270]))
     scene = SceneStyle(floor_rgb=_colour(rng, light=(0.3, 0.7), sat=(0.0, 0.4)),
@@ -93,8 +102,8 @@ def random_spec(seed: int, index: int, *, width: int = 540, height: int = 960):
     return ClipSpec(
         name=name, motion=motion, body=body, appearance=appearance, camera=camera, scene=scene,
         rotation_deg=rotation, seed=clip_seed, description=f"random digital patient {index} of cohort seed {seed}",
-        extra={"cohort": {"seed": seed, "index": index, "clip_seed": clip_seed, "skin_tone": skin_name,
-                          "landscape": bool(landscape)}},
+        extra={"cohort": {"seed": seed, "index": index, "clip_seed": clip_seed, "camera_attempt": camera_attempt,
+                          "skin_tone": skin_name, "landscape": bool(landscape)}},
     )
 
 
@@ -107,11 +116,15 @@ def main(argv=None) -> None:
     parser.add_argument("--width", type=int, default=540, help="portrait width (landscape clips swap)")
     parser.add_argument("--height", type=int, default=960)
     args = parser.parse_args(argv)
-    from digital_patients.render import render_clip
+    from digital_patients.render import body_margin_frac, pose_clip, render_clip
 
     for index in range(args.start, args.start + args.n):
-        spec = random_spec(args.seed, index, width=args.width, height=args.height)
-        stats = render_clip(spec, args.out)
+        for attempt in range(MAX_CAMERA_ATTEMPTS):
+            spec = random_spec(args.seed, index, width=args.width, height=args.height, camera_attempt=attempt)
+            posed = pose_clip(spec)
+            if body_margin_frac(spec.camera, posed.vertices) >= MIN_BODY_MARGIN_FRAC:
+                break
+        stats = render_clip(spec, args.out, posed=posed)
         stats.pop("previews", None)
         print(json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in stats.items()}), flush=True)
 

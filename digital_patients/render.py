@@ -81,17 +81,21 @@ def _check_opengl() -> None:
         )
 
 
-def render_clip(spec: ClipSpec, out_dir: Path, *, preview_frames=()) -> dict:
-    """Render ``spec`` to ``out_dir/<name>.mp4`` and ``<name>.truth.json``; return timing figures.
+@dataclass
+class PosedClip:
+    """The body posed over the clip's frames, before any rendering."""
 
-    ``preview_frames`` (frame indices) are returned as upright RGB arrays under ``"previews"``.
-    """
-    _check_opengl()
-    import pyrender
-    import trimesh
+    rest: object
+    seg: posture.Segments
+    half_width_m: float
+    scripted: list
+    vertices: np.ndarray
+    heads: np.ndarray
+    seconds: float
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+
+def pose_clip(spec: ClipSpec) -> PosedClip:
+    """Shape the body and pose it for every frame of ``spec`` (the cheap part of a clip)."""
     started = time.perf_counter()
     rest = make_rest_body(spec.body)
     seg = posture.measure_segments(rest)
@@ -103,7 +107,39 @@ def render_clip(spec: ClipSpec, out_dir: Path, *, preview_frames=()) -> dict:
     rotations = np.stack([r for r, _ in solved])
     roots = np.stack([r for _, r in solved])
     vertices, heads = skin(rest, rotations, roots)
-    posed_s = time.perf_counter() - started
+    return PosedClip(rest, seg, half_width, scripted, vertices, heads, time.perf_counter() - started)
+
+
+def body_margin_frac(camera: PhoneCamera, vertices: np.ndarray, *, every: int = 5) -> float:
+    """Smallest distance of the body's mesh to a frame edge, as a fraction of the frame size.
+
+    Negative when part of the body leaves the frame. Checked on every ``every``-th frame.
+    """
+    px = camera.project(vertices[::every])
+    margins = np.stack([px[..., 0] / camera.width, 1 - px[..., 0] / camera.width,
+                        px[..., 1] / camera.height, 1 - px[..., 1] / camera.height])
+    return float(margins.min())
+
+
+def render_clip(spec: ClipSpec, out_dir: Path, *, posed: PosedClip | None = None, preview_frames=()) -> dict:
+    """Render ``spec`` to ``out_dir/<name>.mp4`` and ``<name>.truth.json``; return timing figures.
+
+    ``posed`` reuses a :func:`pose_clip` result; ``preview_frames`` (frame indices) are
+    returned as upright RGB arrays under ``"previews"``.
+    """
+    _check_opengl()
+    import pyrender
+    import trimesh
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    if posed is None:
+        posed = pose_clip(spec)
+    rest, seg, half_width, scripted = posed.rest, posed.seg, posed.half_width_m, posed.scripted
+    vertices, heads = posed.vertices, posed.heads
+    n_frames = len(vertices)
+    posed_s = posed.seconds
 
     cam = spec.camera
     box = _stance_box(spec, seg)
@@ -218,6 +254,7 @@ def render_clip(spec: ClipSpec, out_dir: Path, *, preview_frames=()) -> dict:
         "expected_flag_details": truth.expected_flags(spec.motion.task, events),
         "intended_flags": list(spec.expected_flags),
         "pelvis_visibility_check": pelvis_check,
+        "body_margin_frac": round(body_margin_frac(cam, vertices), 4),
         **spec.extra,
     }
     (out_dir / f"{spec.name}.truth.json").write_text(json.dumps(record, indent=None, separators=(",", ":")))
