@@ -1,19 +1,22 @@
 """Pose estimation on both cores: the video cut into time segments, one landmarker each.
 
 MediaPipe's inference runs on one core. :func:`estimate_pose_parallel` gives the first
-segment of the video to the calling process and each further segment to a child
-process with its own PoseLandmarker; every process decodes its own segment (PyAV
-seeks to the key frame before it) in a background thread while its landmarker runs.
+segment of the video to the calling thread and each further segment to another
+thread with its own PoseLandmarker; each decodes its own segment (PyAV seeks to the
+key frame before it) in a background thread while its landmarker runs. MediaPipe's
+inference (a ctypes call) and PyAV's decoding release the GIL, so threads use separate
+cores, and one process holds the libraries once: no process start-up, and less memory
+than a process per segment.
 
 Seams
 -----
 A landmarker in VIDEO mode carries state from frame to frame (the region it tracks,
 the smoothing of the landmarks), so a segment that starts cold gives slightly
-different landmarks for its first frames. Each child therefore starts
-``overlap_s`` before its segment and throws those warm-up frames away: at a seam the
-frames come from the segment that has been running longer, and the child's own
-frames begin only once its landmarker has settled. The children report every person
-they find (not a chosen one); the calling process then runs one
+different landmarks for its first frames. Each later segment therefore starts
+``overlap_s`` early and throws those warm-up frames away: at a seam the frames come
+from the segment that has been running longer, and the next segment's own frames
+begin only once its landmarker has settled. The segments record every person they
+find (not a chosen one); the calling thread then runs one
 :class:`~vision.pose.MainPersonFollower` over all frames in order, so the main person
 is chosen exactly as in a single pass and cannot change at a seam.
 
@@ -26,11 +29,7 @@ from __future__ import annotations
 
 import math
 import os
-import pickle
-import subprocess
-import sys
 import threading
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -44,7 +43,6 @@ from vision._prefetch import prefetched
 from vision.decode import DecodeLimits, Frame, probe_video
 from vision.errors import InputProblem
 from vision.models import model_file, resolve_model
-from vision.native_stderr import native_stderr_silenced
 from vision.pose import (
     RAW_FIELDS,
     Person,
@@ -65,27 +63,27 @@ class ParallelParams:
     Attributes
     ----------
     workers : int, optional
-        Segments (processes, one landmarker each, the calling process included); None
+        Segments (threads, one landmarker each, the calling thread included); None
         uses every core this process may run on.
     overlap_s : float
-        Seconds of video each child runs before its segment so that its landmarker's
-        tracking and smoothing settle; those frames are discarded.
+        Seconds of video each later segment runs before its start so that its
+        landmarker's tracking and smoothing settle; those frames are discarded.
     min_segment_s : float
-        Shortest segment worth a process of its own; a shorter video uses fewer
-        workers (a single one runs in the calling process, no child at all).
+        Shortest segment worth a landmarker of its own; a shorter video uses fewer
+        (a single one runs in the calling thread alone).
     start_allowance_s : float
-        Seconds of video fewer given to each child than to the calling process, for
-        the child's start (a new interpreter importing MediaPipe and loading the model)
-        and its overlap, so that all finish at about the same time.
+        Seconds of video fewer given to each later segment than to the first, beyond
+        its overlap, for its start (loading the model, seeking), so that all finish at
+        about the same time.
     decoder_threads : int
-        Threads of each process's video decoder; 1 keeps one decoding thread per
-        process beside its landmarker (no more busy threads than cores x 2).
+        Threads of each segment's video decoder; 1 keeps one decoding thread beside
+        each landmarker (no more busy threads than twice the cores).
     """
 
     workers: int | None = None
     overlap_s: float = 1.5
     min_segment_s: float = 8.0
-    start_allowance_s: float = 2.0
+    start_allowance_s: float = 0.5
     decoder_threads: int = 1
 
 
@@ -98,7 +96,7 @@ def usable_cores() -> int:
 
 
 def plan_segments(duration_s: float, *, params: ParallelParams = ParallelParams()) -> list[tuple[float, float]]:
-    """Start and stop times (s) of the segments: the first for the calling process.
+    """Start and stop times (s) of the segments: the first for the calling thread.
 
     Parameters
     ----------
@@ -111,7 +109,7 @@ def plan_segments(duration_s: float, *, params: ParallelParams = ParallelParams(
     -------
     list of (start_s, stop_s)
         Contiguous, from 0 to ``inf``; each frame at ``time_s`` belongs to the segment
-        with ``start_s <= time_s < stop_s``. A child's segment is shorter than the
+        with ``start_s <= time_s < stop_s``. A later segment is shorter than the
         first by ``overlap_s + start_allowance_s`` (its extra work).
 
     Notes
@@ -249,7 +247,7 @@ def _first_stamp(file: Path) -> int:
 
 @dataclass(frozen=True)
 class SegmentJob:
-    """What a child process does: run a landmarker over one segment."""
+    """One segment's work: run a landmarker over part of the video."""
 
     path: str
     model_path: str
@@ -288,10 +286,13 @@ class SegmentDetections:
             yield float(time_s), people_from_raw(raw[:count], width=width, height=height), float(light)
 
 
-def detect_segment(job: SegmentJob, *, on_frame: Callable[[int], object] | None = None) -> SegmentDetections:
+def detect_segment(
+    job: SegmentJob, *, on_frame: Callable[[int], object] | None = None, stop: threading.Event | None = None
+) -> SegmentDetections:
     """Run one landmarker from ``job.warm_start_s``; keep the frames from ``job.start_s``.
 
-    ``on_frame(frames_done)`` is called after each kept frame.
+    ``on_frame(frames_done)`` is called after each kept frame; once ``stop`` is set the
+    work ends after the current frame (the detections are then incomplete).
     """
     frames = segment_frames(
         job.path, start_s=job.warm_start_s, stop_s=job.stop_s, max_side=job.max_side, decoder_threads=job.decoder_threads
@@ -305,6 +306,8 @@ def detect_segment(job: SegmentJob, *, on_frame: Callable[[int], object] | None 
     lights: list[float] = []
     with PoseEstimator(job.model_path, params=job.params) as estimator:
         for frame in frames:
+            if stop is not None and stop.is_set():
+                break
             raw = estimator.detect_raw(frame.rgb, frame.time_s)
             if frame.time_s < job.start_s:
                 continue
@@ -324,90 +327,47 @@ def detect_segment(job: SegmentJob, *, on_frame: Callable[[int], object] | None 
     )
 
 
-class _Child:
-    """A child process (``python -m vision._segment_worker``) running one segment.
+class _SegmentThread:
+    """A thread running :func:`detect_segment` for one segment, stoppable between frames.
 
-    The job goes to the child's stdin as a pickle; the child answers on its stdout with
-    pickled messages: ``("progress", frames_done)`` now and then, and finally
-    ``("ok", SegmentDetections)``, ``("problem", (code, what, advice))`` or
-    ``("error", traceback_text)``. A thread reads the answers as they come.
-
-    A plain interpreter is started rather than a ``multiprocessing`` one, so that
-    the calling program's main module is not imported again (no ``__main__`` guard
-    needed in scripts, notebooks or the dashboard).
+    MediaPipe's inference (a ctypes call) and PyAV's decoding release the GIL, so
+    landmarkers in threads of one process use separate cores, sharing one copy of the
+    libraries and no process start-up.
     """
 
     def __init__(self, job: SegmentJob) -> None:
         self.done_frames = 0
-        self._outcome: tuple | None = None
-        self._finished = threading.Event()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "vision._segment_worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-        )
-        self.process.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-        self.process.stdin.close()
-        self._reader = threading.Thread(target=self._read, name="pose-segment-reader", daemon=True)
-        self._reader.start()
+        self._stop = threading.Event()
+        self._result: SegmentDetections | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(job,), name="pose-segment", daemon=True)
+        self._thread.start()
 
-    def _read(self) -> None:
+    def _run(self, job: SegmentJob) -> None:
         try:
-            while True:
-                kind, value = pickle.load(self.process.stdout)
-                if kind == "progress":
-                    self.done_frames = int(value)
-                else:
-                    self._outcome = (kind, value)
-                    return
-        except (EOFError, pickle.UnpicklingError, OSError):
-            code = self.process.wait()
-            self._outcome = ("error", f"the pose process stopped unexpectedly (exit code {code})")
-        finally:
-            self._finished.set()
+            self._result = detect_segment(job, on_frame=self._count, stop=self._stop)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread by result()
+            self._error = exc
+
+    def _count(self, done: int) -> None:
+        self.done_frames = done
 
     def ready(self, timeout_s: float) -> bool:
-        """True once the child has answered (or died), waiting up to ``timeout_s``."""
-        return self._finished.wait(timeout_s)
+        """True once the segment is done (or failed), waiting up to ``timeout_s``."""
+        self._thread.join(timeout_s)
+        return not self._thread.is_alive()
 
     def result(self) -> SegmentDetections:
-        """The child's detections; raises what the child raised."""
-        self._finished.wait()
-        self.process.wait()
-        kind, value = self._outcome
-        if kind == "problem":
-            raise InputProblem(*value)
-        if kind == "error":
-            raise RuntimeError(f"pose estimation failed in a worker process:\n{value}")
-        return value
+        """The segment's detections; raises what the thread raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
 
     def stop(self) -> None:
-        """End the child if it still runs (after an error or an interruption)."""
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        self._reader.join(timeout=5.0)
-        self.process.stdout.close()
-
-
-def run_child(stdin, stdout) -> None:
-    """The child's side of :class:`_Child`: read a job, run it, send back the outcome."""
-    def send(message: tuple) -> None:
-        pickle.dump(message, stdout, protocol=pickle.HIGHEST_PROTOCOL)
-        stdout.flush()
-
-    try:
-        job = pickle.load(stdin)
-        with native_stderr_silenced():
-            detections = detect_segment(job, on_frame=lambda done: done % 10 == 0 and send(("progress", done)))
-        outcome = ("ok", detections)
-    except InputProblem as problem:
-        outcome = ("problem", (problem.code, problem.what, problem.advice))
-    except Exception:  # noqa: BLE001 - any failure is reported to the parent, which raises it
-        outcome = ("error", traceback.format_exc())
-    send(outcome)
+        """Ask the thread to stop after its current frame, and wait for it."""
+        self._stop.set()
+        self._thread.join()
 
 
 # -- the whole video ------------------------------------------------------------------
@@ -448,7 +408,7 @@ def estimate_pose_parallel(
     ------
     InputProblem
         From probing and decoding (in any segment), from the model lookup, or
-        ``no_person``. An exception raised by ``progress`` stops the child processes.
+        ``no_person``. An exception raised by ``progress`` stops the other segments.
     """
     info = video if video is not None else probe_video(path, limits=limits)
     model = resolve_model(variant, model_path=model_path)
@@ -469,7 +429,7 @@ def estimate_pose_parallel(
             prefetch_frames=prefetch_frames,
         )
 
-    children = [_Child(job(start, stop, warm_s=parallel.overlap_s)) for start, stop in segments[1:]]
+    children = [_SegmentThread(job(start, stop, warm_s=parallel.overlap_s)) for start, stop in segments[1:]]
     try:
         track = follow_main_person(
             _all_detections(job(*segments[0], warm_s=0.0), children, info=info, progress=progress),
@@ -485,9 +445,9 @@ def estimate_pose_parallel(
 
 
 def _all_detections(
-    first: SegmentJob, children: list[_Child], *, info: VideoInfo, progress: ProgressCallback | None
+    first: SegmentJob, children: list[_SegmentThread], *, info: VideoInfo, progress: ProgressCallback | None
 ) -> Iterator[tuple[float, list[Person], float]]:
-    """The first segment's people as this process finds them, then each child's in turn."""
+    """The first segment's people as this thread finds them, then each other segment's in turn."""
 
     def report(own: int) -> None:
         if progress is not None and info.frames:

@@ -26,7 +26,9 @@ Frames are therefore passed as they are.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -121,6 +123,37 @@ class Person:
         return float(np.nanmean(np.linalg.norm(self.xy_px - xy_px, axis=1)))
 
 
+_quiet_lock = threading.Lock()
+_quiet_users = 0
+_quiet_block = None
+
+
+@contextmanager
+def _native_calls_quiet() -> Iterator[None]:
+    """:func:`native_stderr_silenced` for landmarkers running in several threads at once.
+
+    Descriptor 2 belongs to the process: one thread restoring it while another is still
+    inside a native call would let that call's lines through (or leave stderr pointing
+    at /dev/null). Here the first thread in silences it and the last one out restores
+    it. Python's own writes to stderr from other threads meanwhile (a progress bar)
+    are lost too, so with two landmarkers at work a progress bar updates less often.
+    """
+    global _quiet_users, _quiet_block
+    with _quiet_lock:
+        if _quiet_users == 0:
+            _quiet_block = native_stderr_silenced()
+            _quiet_block.__enter__()
+        _quiet_users += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_users -= 1
+            if _quiet_users == 0:
+                block, _quiet_block = _quiet_block, None
+                block.__exit__(None, None, None)
+
+
 class PoseEstimator:
     """One MediaPipe PoseLandmarker in VIDEO mode, for one video; use it in a ``with`` block.
 
@@ -159,7 +192,7 @@ class PoseEstimator:
             min_tracking_confidence=self.params.min_tracking_confidence,
         )
         try:
-            with native_stderr_silenced():
+            with _native_calls_quiet():
                 self._landmarker = mp_vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as exc:
             raise InputProblem(
@@ -173,7 +206,7 @@ class PoseEstimator:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if self._landmarker is not None:
-            with native_stderr_silenced():
+            with _native_calls_quiet():
                 self._landmarker.close()
             self._landmarker = None
 
@@ -198,7 +231,7 @@ class PoseEstimator:
         timestamp_ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)
         self._last_ms = timestamp_ms
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        with native_stderr_silenced():
+        with _native_calls_quiet():
             result = self._landmarker.detect_for_video(image, timestamp_ms)
         raw = np.empty((len(result.pose_landmarks), N_LANDMARKS, RAW_FIELDS), dtype=np.float32)
         for k, (landmarks, world) in enumerate(zip(result.pose_landmarks, result.pose_world_landmarks, strict=True)):
