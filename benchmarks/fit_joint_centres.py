@@ -36,7 +36,18 @@ from metrics.joint_centres import (
 from vision.landmarks import SIDES, other_side
 from vision.track import LandmarkTrack
 
-FEATURE_JOINTS = ("shoulder", "hip", "knee", "ankle", "heel", "foot_index")
+FEATURE_JOINTS = ("shoulder", "hip", "knee", "ankle", "foot_index")
+
+INPUTS_OF = {
+    "shoulder": (("both", "shoulder"), ("both", "hip")),
+    "hip": (("both", "shoulder"), ("both", "hip"), ("both", "knee")),
+    "knee": (("both", "hip"), ("same", "knee"), ("same", "ankle")),
+    "ankle": (("same", "knee"), ("same", "ankle"), ("same", "foot_index")),
+}
+"""Which landmarks may move each joint (``same``: the joint's own side): the hips and shoulders
+are moved by the trunk, pelvis and thighs, a knee by the hips and its own leg, an ankle by its
+own shank and foot. A local rule is easier to explain and less able to learn accidents of the
+renderer than one using every point (``--inputs all``)."""
 ANGLE_SHORT = {"pelvic_drop_deg": "drop", "trunk_lean_deg": "lean", "knee_fppa_deg": "FPPA",
                "hip_adduction_deg": "hip add"}
 
@@ -227,17 +238,46 @@ def mirrored(x: np.ndarray, y: np.ndarray, feature_points, joints) -> tuple[np.n
     return np.concatenate([flip(x[:, :-1], feature_points), x[:, -1:]], axis=1), flip(y, joints)
 
 
-def ridge(x: np.ndarray, y: np.ndarray, alpha: float) -> np.ndarray:
-    """Ridge regression, the constant column unpenalised."""
-    penalty = alpha * np.eye(x.shape[1])
-    penalty[-1, -1] = 0.0
-    return np.linalg.solve(x.T @ x + penalty, x.T @ y)
+def input_mask(feature_points: tuple[str, ...], joints: tuple[str, ...], inputs_of: dict | None) -> np.ndarray:
+    """Boolean (2F + 1, 2J): which feature may enter which output (the constant always may)."""
+    mask = np.ones((2 * len(feature_points) + 1, 2 * len(joints)), dtype=bool)
+    if inputs_of is None:
+        return mask
+    for k, joint_name in enumerate(joints):
+        side, joint = joint_name.split("_", 1)
+        allowed = set()
+        for which, point in inputs_of[joint]:
+            sides = SIDES if which == "both" else (side,)
+            allowed |= {f"{s}_{point}" for s in sides}
+        for i, name in enumerate(feature_points):
+            mask[2 * i: 2 * i + 2, 2 * k: 2 * k + 2] = name in allowed
+    return mask
+
+
+def ridge(x: np.ndarray, y: np.ndarray, alpha: float, mask: np.ndarray | None = None) -> np.ndarray:
+    """Ridge regression, the constant column unpenalised; per output only the features ``mask`` allows."""
+    if mask is None:
+        mask = np.ones((x.shape[1], y.shape[1]), dtype=bool)
+    coef = np.zeros(mask.shape)
+    xtx, xty = x.T @ x, x.T @ y
+    for j in range(y.shape[1]):
+        use = np.flatnonzero(mask[:, j])
+        if not use.size:
+            continue
+        penalty = alpha * np.eye(len(use))
+        penalty[use == x.shape[1] - 1, use == x.shape[1] - 1] = 0.0
+        coef[use, j] = np.linalg.solve(xtx[np.ix_(use, use)] + penalty, xty[use, j])
+    return coef
 
 
 def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feature_joints=FEATURE_JOINTS,
-              verbose: bool = True) -> JointCentreModel:
+              inputs_of: dict | None = INPUTS_OF, corrected=CORRECTED_JOINTS, verbose: bool = True) -> JointCentreModel:
     feature_points = tuple(f"{s}_{j}" for s in SIDES for j in feature_joints)
     joints = tuple(f"{s}_{j}" for s in SIDES for j in CORRECTED_JOINTS)
+    mask = input_mask(feature_points, joints, inputs_of)
+    for k, name in enumerate(joints):
+        if name.split("_", 1)[1] not in corrected:
+            mask[:, 2 * k: 2 * k + 2] = False
     data = []
     for clip in clips:
         x, y = design(clip, feature_points, joints)
@@ -251,13 +291,13 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
         for k in range(len(data)):
             xs = np.concatenate([d[0] for i, d in enumerate(data) if i != k])
             ys = np.concatenate([d[1] for i, d in enumerate(data) if i != k])
-            coef = ridge(xs, ys, alpha)
+            coef = ridge(xs, ys, alpha, mask)
             sq.append(np.mean((data[k][2] @ coef - data[k][3]) ** 2))
         cv[alpha] = float(np.sqrt(np.mean(sq)))
         if verbose:
             print(f"  alpha {alpha:g}: leave-one-clip-out RMS offset error {cv[alpha]:.4f} trunk lengths", flush=True)
     best = min(cv, key=cv.get)
-    coef = ridge(np.concatenate([d[0] for d in data]), np.concatenate([d[1] for d in data]), best)
+    coef = ridge(np.concatenate([d[0] for d in data]), np.concatenate([d[1] for d in data]), best, mask)
     raw_rms = float(np.sqrt(np.mean(np.concatenate([d[3] for d in data]) ** 2)))
     info = {
         "what": "offsets from MediaPipe full landmarks to rig joint centres, body frame (trunk lengths)",
@@ -265,6 +305,8 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
         "n_clips": len(clips),
         "n_frames": int(sum(len(d[2]) for d in data)),
         "ridge_alpha": best,
+        "inputs_of": {j: [list(p) for p in v] for j, v in (inputs_of or {}).items()} or "all",
+        "corrected": list(corrected),
         "cv_rms_trunk_lengths": cv,
         "raw_rms_trunk_lengths": raw_rms,
         "fitted_by": "python -m benchmarks.fit_joint_centres fit",
@@ -306,13 +348,18 @@ def main(argv=None) -> None:
     parser.add_argument("--cache", type=Path, default=None, help="folder for landmark caches")
     parser.add_argument("--out", type=Path, default=Path("metrics/joint_centre_model.json"))
     parser.add_argument("--model", type=Path, default=None, help="rule to evaluate (default: committed)")
+    parser.add_argument("--inputs", choices=("local", "all"), default="local",
+                        help="local: each joint moved by nearby landmarks only (INPUTS_OF); all: by every feature")
+    parser.add_argument("--joints", nargs="*", default=list(CORRECTED_JOINTS), help="joints to correct")
+    parser.add_argument("--alphas", type=float, nargs="*", default=[0.01, 0.1, 1.0, 10.0])
     args = parser.parse_args(argv)
     clips = load_clips(args.cohort, cache=args.cache)
     if args.command == "measure":
         print(measure(clips))
     elif args.command == "fit":
         train = [c for c in clips if c.split == "train"]
-        model = fit_model(train)
+        model = fit_model(train, alphas=tuple(args.alphas), inputs_of=INPUTS_OF if args.inputs == "local" else None,
+                          corrected=tuple(args.joints))
         args.out.write_text(json.dumps(model.to_dict(), indent=1) + "\n")
         print(f"wrote {args.out} (alpha {model.info['ridge_alpha']:g}, {model.info['n_clips']} clips)")
         print(evaluate(clips, model))

@@ -56,6 +56,36 @@ def reference_distances(video: Path, *, cache: Path | None) -> list[str]:
     return rows
 
 
+def reference_angles(video: Path, *, cache: Path | None, stance_side: str = "left",
+                     start_s: float = 0.25, end_s: float = 1.3) -> list[str]:
+    """Angles of the stance limb from the reference points vs from raw and corrected points.
+
+    Over the single-leg part of the trial (the person stands on the left leg from about
+    0.25 s to 1.3 s): mean absolute difference from the reference's angles, degrees.
+    """
+    from metrics.angles import ANGLE_NAMES, angle_series_from_points
+
+    reference = json.loads(video.with_suffix(".reference.json").read_text())
+    track = prepare(raw_landmarks(video, cache=cache))
+    corrected = estimate_joint_centres(track)
+    n = min(len(track), len(reference["t"]))
+    times = track.times_s[:n]
+    ref_points = {f"{side}_{joint}": np.asarray(reference["joints"][f"{p}{ref_joint}"], dtype=float)[:n]
+                  for side, p in (("left", "L"), ("right", "R")) for ref_joint, joint in REFERENCE_JOINTS.items()}
+
+    def series(t):
+        return angle_series_from_points(times, {k: t.point(k)[:n] for k in ref_points})
+
+    ref, raw, cor = angle_series_from_points(times, ref_points), series(track), series(corrected)
+    window = (times >= start_s) & (times <= end_s)
+    cells = []
+    for angle in ANGLE_NAMES:
+        r = ref.get(angle, stance_side)[window]
+        cells.append(f"{np.nanmean(np.abs(raw.get(angle, stance_side)[window] - r)):.1f} | "
+                     f"{np.nanmean(np.abs(cor.get(angle, stance_side)[window] - r)):.1f}")
+    return [f"| {video.stem} | " + " | ".join(cells) + " |"]
+
+
 def walk_summary(video: Path, *, cache: Path | None) -> list[str]:
     from hipscreen.pipeline import AnalysisOptions, Landmarks, assess
     from vision.decode import probe_video
@@ -86,6 +116,13 @@ def main(argv=None) -> None:
     print("|---|---|---|---|---|---|---|---|")
     for stem in ("pose2sim_single_cam01", "pose2sim_single_cam03"):
         for row in reference_distances(args.videos / f"{stem}.mp4", cache=args.cache):
+            print(row, flush=True)
+    print()
+    print("Stance-limb angles vs the reference's angles, single-leg part (0.25-1.3 s), mean absolute difference (deg)")
+    print("| clip | drop raw | drop corr. | lean raw | lean corr. | FPPA raw | FPPA corr. | hip add. raw | hip add. corr. |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for stem in ("pose2sim_single_cam01", "pose2sim_single_cam03"):
+        for row in reference_angles(args.videos / f"{stem}.mp4", cache=args.cache):
             print(row, flush=True)
     print()
     print("| clip | correction | gait events (side order) | left stance: drop / lean / FPPA / hip add. "

@@ -1,15 +1,21 @@
 """Joint centres from MediaPipe's landmarks: a small linear correction learned on known truth.
 
-For clinicians, in one sentence: MediaPipe's hip, knee, ankle and shoulder points are not
-the joint centres (its hips sit near the outer hip bones, follow only part of a pelvic tilt
-and are pulled up by a lifted thigh), so each point is moved by a fixed linear rule, learned
-on rendered bodies whose true joint centres are known, that reads the positions of the
-shoulders, hips, knees, ankles and feet scaled to the person's own trunk length.
+For clinicians, in one sentence: MediaPipe's hip, knee and ankle points are not the joint
+centres (its hips sit too close together, follow only part of a pelvic tilt and are pulled up
+by a lifted thigh), so each is moved by a fixed straight-line rule, learned on rendered bodies
+whose true joint centres are known, that reads where the person's shoulders, hips, knees,
+ankles and toes are, measured in units of their own trunk length.
+
+The shoulders are left where MediaPipe puts them: on held-out rendered clips moving them did
+not make the trunk lean more accurate (MediaPipe's trunk lean is already within about 1 degree),
+and on real clips it moved them away from a multi-camera reference.
 
 The rule is :class:`JointCentreModel`, stored in ``metrics/joint_centre_model.json`` (a few
 hundred numbers, nothing is downloaded). It is fitted by ``benchmarks/fit_joint_centres.py``;
-``docs/JOINT_CENTRES.md`` gives the measurements behind it and its validation. Turn it off
-with ``AnalysisOptions(correction=False)`` / ``hipscreen analyze --no-correction``.
+``docs/JOINT_CENTRES.md`` gives the measurements behind it and its validation. It is switched
+by ``AnalysisOptions(correction=...)`` / ``hipscreen analyze --correction / --no-correction``;
+it stays off by default until it is shown not to harm real people's measurements (it moved
+points away from the multi-camera reference on real oblique clips, see the document).
 
 Notes
 -----
@@ -199,9 +205,10 @@ def estimate_joint_centres(
     -------
     LandmarkTrack
         A copy whose ``left_/right_`` ``hip``, ``knee``, ``ankle`` and ``shoulder`` are the
-        estimated joint centres, pixels; every other landmark, the times, visibility and
-        world landmarks are unchanged. In a frame where any input point of the rule (or
-        the trunk length) is missing, the corrected joints are NaN.
+        estimated joint centres, pixels (the committed rule leaves the shoulders as they
+        are: its shoulder offsets are zero); every other landmark, the times, visibility and
+        world landmarks are unchanged. In a frame where an input point of a joint's rule
+        (or the trunk length) is missing, that joint is NaN.
 
     Notes
     -----
@@ -212,7 +219,12 @@ def estimate_joint_centres(
     model = load_model() if model is None else model
     frame = body_frame(track, params=params)
     features = body_features(track, frame, model.feature_points)
-    offsets = (features @ model.coef).reshape(len(track), len(model.joints), 2)
+    # A missing input makes missing only the joints whose rule uses it.
+    missing = np.isnan(features)
+    offsets = np.where(missing, 0.0, features) @ model.coef
+    offsets[(missing.astype(float) @ (model.coef != 0)) > 0] = np.nan
+    offsets = offsets.reshape(len(track), len(model.joints), 2)
+    offsets[np.isnan(offsets).any(axis=2)] = np.nan
     offsets_px = frame.offsets_to_px(offsets)
     xy = np.array(track.xy_px, dtype=float, copy=True)
     for k, name in enumerate(model.joints):
