@@ -198,3 +198,7 @@ def test_feet_do_what_the_task_says(record):
         else:
             assert clearance[side][inside].max() < 0.02
             assert clearance[other][inside].min() > 0.005
+
+
+def test_the_whole_body_stays_in_the_frame(record):
+    assert record["body_margin_frac"] >= 0.02
