@@ -6,9 +6,9 @@ by a lifted thigh), so each is moved by a fixed straight-line rule, learned on r
 whose true joint centres are known, that reads where the person's shoulders, hips, knees,
 ankles and toes are, measured in units of their own trunk length.
 
-The shoulders are left where MediaPipe puts them: on held-out rendered clips moving them did
-not make the trunk lean more accurate (MediaPipe's trunk lean is already within about 1 degree),
-and on real clips it moved them away from a multi-camera reference.
+The shoulders are left where MediaPipe puts them: on held-out rendered clips moving them made
+the trunk lean only marginally more accurate (MediaPipe's trunk lean is already within about
+1 degree), and on real clips it moved them away from a multi-camera reference.
 
 The rule is :class:`JointCentreModel`, stored in ``metrics/joint_centre_model.json`` (a few
 hundred numbers, nothing is downloaded). It is fitted by ``benchmarks/fit_joint_centres.py``;
