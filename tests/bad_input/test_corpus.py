@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
