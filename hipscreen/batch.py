@@ -36,8 +36,34 @@ def collect_videos(inputs: list[str]) -> list[Path]:
     return found
 
 
-def _analyse_one(path: Path, out_dir: Path, options: AnalysisOptions) -> tuple[Path, dict | None, str | None]:
-    """Worker: analyse one video, write its JSON; returns (path, result, problem message)."""
+def video_labels(videos: list[Path]) -> list[str]:
+    """A distinct label per video for the table: the file name, ``folder/name`` where two
+    videos share a name, the full path where even that is shared."""
+    names = [v.name for v in videos]
+    labels = [v.name if names.count(v.name) == 1 else f"{v.parent.name}/{v.name}" for v in videos]
+    if len(set(labels)) < len(labels):
+        labels = [str(v) for v in videos]
+    return labels
+
+
+def json_names(labels: list[str]) -> list[str]:
+    """A distinct JSON file name per label: ``walk.json``, or ``monday_walk.json`` and
+    ``tuesday_walk.json``, or ``walk_mp4.json`` and ``walk_mov.json``."""
+    flat = [label.replace("\\", "/").strip("/").replace("/", "_") for label in labels]
+    stems = [Path(name).stem for name in flat]
+    if len(set(stems)) < len(stems):
+        stems = [name.replace(".", "_") for name in flat]
+    return [f"{stem}.json" for stem in stems]
+
+
+def _analyse_one(
+    path: Path, out_dir: Path, options: AnalysisOptions, json_name: str | None = None
+) -> tuple[Path, dict | None, str | None]:
+    """Worker: analyse one video, write its JSON; returns (path, result, problem message).
+
+    Any error is returned as that video's problem, so one bad video never loses the
+    results of the others.
+    """
     from hipscreen.pipeline import analyze
     from hipscreen.result import to_json
 
@@ -45,7 +71,9 @@ def _analyse_one(path: Path, out_dir: Path, options: AnalysisOptions) -> tuple[P
         analysis = analyze(path, options=options)
     except InputProblem as problem:
         return path, None, str(problem)
-    (out_dir / f"{path.stem}.json").write_text(to_json(analysis.result), encoding="utf-8")
+    except Exception as error:  # noqa: BLE001 - reported per video; the batch goes on
+        return path, None, f"internal error ({type(error).__name__}: {error}); please report it"
+    (out_dir / (json_name or f"{path.stem}.json")).write_text(to_json(analysis.result), encoding="utf-8")
     return path, analysis.result, None
 
 
@@ -55,6 +83,7 @@ class BatchOutcome:
 
     results: list[tuple[Path, dict]] = field(default_factory=list)
     failures: list[tuple[Path, str]] = field(default_factory=list)
+    labels: dict[Path, str] = field(default_factory=dict)
 
     def rows(self) -> list[dict]:
         """One row per video and side, ranked: most marked flags first, then most flags."""
@@ -64,7 +93,7 @@ class BatchOutcome:
                 stats = result["sides"].get(side) or {}
                 flags = [f for f in result["flags"] if f["side"] in (side, "both")]
                 row = {
-                    "video": path.name,
+                    "video": self.labels.get(path, path.name),
                     "task": result["task"] or "",
                     "side": side,
                     "events": stats.get("events", 0),
@@ -121,21 +150,23 @@ def run_batch(
     -----
     MediaPipe's inference runs on one core, so one process per core keeps every core
     busy. With several worker processes each video runs a single landmarker (no
-    segments inside a worker: that would put more busy processes than cores). With
+    segments inside a worker: that would put more busy landmarkers than cores). With
     one worker the videos are analysed here in turn, each with ``options`` as given
     (so a single video may still use every core through segments).
     """
     from vision.parallel import usable_cores
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    outcome = BatchOutcome()
+    labels = video_labels(videos)
+    names = json_names(labels)
+    outcome = BatchOutcome(labels=dict(zip(videos, labels)))
     workers = min(workers or usable_cores(), max(1, len(videos)))
     if workers <= 1:
-        finished = [_analyse_one(v, out_dir, options) for v in videos]
+        finished = [_analyse_one(v, out_dir, options, n) for v, n in zip(videos, names)]
     else:
         per_video = _single_core(options)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            finished = list(pool.map(_analyse_one, videos, [out_dir] * len(videos), [per_video] * len(videos)))
+            finished = list(pool.map(_analyse_one, videos, [out_dir] * len(videos), [per_video] * len(videos), names))
     for path, result, problem in finished:
         if problem is None:
             outcome.results.append((path, result))

@@ -190,6 +190,32 @@ def dashboard(port: int = typer.Option(8501, help="Port of the local dashboard."
     raise typer.Exit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(app_path), "--server.port", str(port)]))
 
 
+def _click_exceptions() -> tuple[type[BaseException], ...]:
+    """Click's exception base class, and the copy of it that typer 0.2x vendors."""
+    import click
+
+    kinds: list[type[BaseException]] = [click.ClickException]
+    try:
+        from typer import _click as vendored_click
+    except ImportError:
+        pass
+    else:
+        kinds.append(vendored_click.exceptions.ClickException)
+    return tuple(kinds)
+
+
+def usage_line(error: BaseException) -> str:
+    """One line for a command-line mistake: what is wrong and where the options are listed."""
+    message = " ".join(error.format_message().split()).rstrip(".")
+    ctx = getattr(error, "ctx", None)
+    command = ctx.command_path if ctx is not None else "hipscreen"
+    hint = f"Run '{command} --help' to see the options"
+    if "No such option: -" in message and not message.startswith("No such option: --"):
+        hint += " (put -- before a file name that starts with '-')"
+    end = "" if message.endswith(("?", "!")) else "."
+    return f"{message}{end} {hint}."
+
+
 def main() -> None:
     """Console-script entry point: no traceback reaches the user."""
     try:
@@ -206,10 +232,9 @@ def main() -> None:
         print("hipscreen: interrupted.", file=sys.stderr)
         sys.exit(130)
     except Exception as error:  # noqa: BLE001 - the last line of defence of a command-line tool
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
+        if isinstance(error, _click_exceptions()):
+            if type(error).__name__ != "NoArgsIsHelpError":  # else the help is already shown
+                print(f"hipscreen: {usage_line(error)}", file=sys.stderr)
             sys.exit(error.exit_code)
         if os.environ.get("HIPSCREEN_DEBUG"):
             traceback.print_exc()

@@ -320,9 +320,13 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
         is_step = bool(np.isfinite(drop) and drop >= params.step_min_drop_legs)
         rep_task = "step_down" if is_step else "single_leg_squat"
         n = len(single_leg_reps)
+        if np.isfinite(drop):
+            where_foot = f"is {abs(drop):.2f} leg lengths {'below' if drop >= 0 else 'above'} the stance foot"
+        else:
+            where_foot = "was not seen"
         evidence = (
             f"{n} repetition{'s' if n != 1 else ''} with one foot staying put; at the deepest point the other foot "
-            f"is {abs(drop):.2f} leg lengths {'below' if drop >= 0 else 'above'} the stance foot"
+            + where_foot
         )
         candidates.append(TaskCandidate(rep_task, len(single_leg_reps), evidence))
         unsure = not np.isfinite(drop) or abs(drop - params.step_min_drop_legs) < params.step_margin_legs
@@ -331,7 +335,12 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
         )
         what = "a step-down (the other foot reaches below a step)" if is_step else "a single-leg squat on level ground"
         reason = f"Repetitions on one leg: {evidence}, so {what}.{side_note}"
-        if unsure:
+        if not np.isfinite(drop):
+            reason += (
+                " Without the other foot a step-down cannot be told from a squat, so the call is unsure: "
+                "keep both feet in the picture, or choose the task by hand."
+            )
+        elif unsure:
             reason += (
                 f" That is close to the {params.step_min_drop_legs:g} leg lengths (a 15-20 cm step) that separate a "
                 "step-down from a squat, so the call is unsure."
