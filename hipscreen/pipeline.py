@@ -60,7 +60,10 @@ class AnalysisOptions:
     config_path : str, optional
         A clinic's TOML file of thresholds, merged over the defaults.
     correction : bool
-        Estimate joint centres from the landmarks (on by default); off gives raw landmarks.
+        Move MediaPipe's hip, knee and ankle points towards the anatomical joint centres
+        (:mod:`metrics.joint_centres`). Off by default: on rendered bodies it roughly halves
+        the pelvic drop and hip adduction errors, but on the real multi-camera reference
+        clips it moved the points away from the reference (docs/JOINT_CENTRES.md).
     limits : DecodeLimits
         Largest file size, duration and frame size accepted; checked from the file's
         header before any frame is decoded.
