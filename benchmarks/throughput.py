@@ -94,10 +94,18 @@ def _duration_s(path: Path) -> float:
 
 
 class TreeMemory:
-    """Polls the resident memory of this process plus all its descendants (/proc)."""
+    """Polls the memory of this process plus all its descendants (/proc).
+
+    ``peak_mb`` is the largest sum of resident sets (RSS): pages of shared libraries
+    and of the model file mapped by several processes count once per process, so with
+    child processes it overstates what the machine holds. ``peak_pss_mb`` is the
+    largest sum of proportional sets (PSS, shared pages split between the processes
+    that map them): the physical memory the run occupies.
+    """
 
     def __init__(self, interval_s: float = 0.1) -> None:
         self.peak_mb = 0.0
+        self.peak_pss_mb = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, args=(interval_s,), daemon=True)
 
@@ -111,7 +119,9 @@ class TreeMemory:
 
     def _poll(self, interval_s: float) -> None:
         while not self._stop.is_set():
-            self.peak_mb = max(self.peak_mb, sum(_rss_mb(pid) for pid in _tree(os.getpid())))
+            pids = _tree(os.getpid())
+            self.peak_mb = max(self.peak_mb, sum(_rss_mb(pid) for pid in pids))
+            self.peak_pss_mb = max(self.peak_pss_mb, sum(_pss_mb(pid) for pid in pids))
             self._stop.wait(interval_s)
 
 
@@ -133,6 +143,16 @@ def _rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _pss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -170,6 +190,7 @@ def measure(kind: str, video: Path, out: Path, args: argparse.Namespace) -> None
         "fps": frames / wall_s,
         "cpu_ms_per_frame": 1000 * cpu_s / frames,
         "peak_tree_mb": memory.peak_mb,
+        "peak_tree_pss_mb": memory.peak_pss_mb,
         "maxrss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "maxrss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "load_before": load_before,
@@ -322,7 +343,7 @@ def run(kind: str, video: Path, folder: Path, args: argparse.Namespace) -> dict:
 def line(label: str, f: dict) -> str:
     load = f"load {f['load_before'][0]:.1f} -> {f['load_after'][0]:.1f}"
     return (f"{label:44s} {f['frames']:6d} frames {f['wall_s']:7.1f} s {f['fps']:6.1f} frames/s "
-            f"cpu {f['cpu_ms_per_frame']:5.1f} ms/frame  peak RSS {f['peak_tree_mb']:5.0f} MB "
+            f"cpu {f['cpu_ms_per_frame']:5.1f} ms/frame  peak RSS {f['peak_tree_mb']:5.0f} MB, PSS {f['peak_tree_pss_mb']:4.0f} MB "
             f"(maxrss self {f['maxrss_self_mb']:.0f}, children {f['maxrss_children_mb']:.0f})  {load}")
 
 
@@ -334,7 +355,7 @@ def main() -> None:
     parser.add_argument("--long", action="store_true", help="also a ten-minute clip (memory)")
     parser.add_argument("--long-seconds", type=float, default=592.0)
     parser.add_argument("--model-frames", type=int, default=300)
-    parser.add_argument("--max-side", type=int, default=1920, help="fast path: frames downscaled to this (0: full size)")
+    parser.add_argument("--max-side", type=int, default=960, help="fast path: frames downscaled to this (0: full size)")
     parser.add_argument("--workers", type=int, default=0, help="fast path: landmarkers (0: every core)")
     parser.add_argument("--current-pipeline", action="store_true", help="also the pipeline with its own defaults")
     parser.add_argument("--one-pose", action="store_true", help="also the fast path looking for one person (c2)")

@@ -15,7 +15,16 @@ from tests.vision.clips import moving_pictures, write_clip
 from vision.decode import probe_video
 from vision.errors import InputProblem
 from vision.landmarks import LANDMARK_NAMES
-from vision.pose import MainPersonFollower, Person, PoseParams, distinct_people, estimate_pose
+from vision.pose import (
+    RAW_FIELDS,
+    MainPersonFollower,
+    Person,
+    PoseParams,
+    distinct_people,
+    estimate_pose,
+    frame_brightness,
+    people_from_raw,
+)
 
 # -- following one person (no MediaPipe) ----------------------------------------------
 
@@ -58,6 +67,29 @@ def test_nobody_found():
 def test_the_same_body_found_twice_counts_once():
     a, b, c = person_at(300, 300, 400), person_at(310, 305, 400), person_at(800, 300, 400)
     assert len(distinct_people([a, b, c], params=PoseParams())) == 2
+
+
+def test_raw_output_becomes_pixels_of_the_full_frame():
+    # MediaPipe gives fractions of the picture; a 1080 x 1920 frame scales them.
+    raw = np.zeros((1, 33, RAW_FIELDS), dtype=np.float32)
+    raw[0, :, 0], raw[0, :, 1], raw[0, :, 2] = 0.5, 0.25, 0.9
+    raw[0, :, 3:] = (0.1, -0.2, 0.3)
+    (person,) = people_from_raw(raw, width=1080, height=1920)
+    np.testing.assert_allclose(person.xy_px, np.tile([540.0, 480.0], (33, 1)))
+    np.testing.assert_allclose(person.visibility, 0.9, rtol=1e-6)
+    np.testing.assert_allclose(person.world_xyz, np.tile([0.1, -0.2, 0.3], (33, 1)), rtol=1e-6)
+    assert people_from_raw(np.zeros((0, 33, RAW_FIELDS), dtype=np.float32), width=10, height=10) == []
+
+
+def test_brightness_is_the_mean_pixel_value():
+    grey = np.full((1920, 1080, 3), 77, dtype=np.uint8)
+    assert frame_brightness(grey) == 77.0
+    # Top quarter white, the rest black: a quarter of 255, within the grid's rounding.
+    picture = np.zeros((1920, 1080, 3), dtype=np.uint8)
+    picture[:480] = 255
+    assert abs(frame_brightness(picture) - 255 / 4) < 2.0
+    tiny = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3)
+    assert frame_brightness(tiny) == pytest.approx(tiny.mean())
 
 
 # -- MediaPipe on video (slow) --------------------------------------------------------
