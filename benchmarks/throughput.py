@@ -23,7 +23,9 @@ each in its own subprocess so that peak memory is its own:
 For each: wall time, frames per second, CPU time (user + sys of the process and its
 children) per frame, peak memory and the load average before and after. Peak memory
 is the largest sum of the resident sets of the process and its children, polled from
-/proc every 0.1 s; ``ru_maxrss`` of the process and of its children is printed too.
+/proc every 0.1 s, and the same for the proportional sets (PSS); the process's own
+``ru_maxrss`` is printed too (``RUSAGE_CHILDREN`` is not: Linux carries a process's
+high-water mark across ``execve``, so it would show the launching process's size).
 
 Landmark agreement between (a) and (c): over frames where both found a pose, the
 distance between the same landmark in both, for hips, knees and ankles, divided by
@@ -35,6 +37,16 @@ Usage::
     HIPSCREEN_MODEL_DIR=../shared/models python benchmarks/throughput.py --long
 
 The machine should be otherwise idle: the load average is printed with every figure.
+
+Measured on 2 cores (AMD EPYC, KVM) shared with other jobs, load average 1.9-4.0
+during the run, 64 s clip: (a) 31.1 frames/s, 42.1 ms CPU per frame; (a1) 41.5
+frames/s; (b) 22.8 ms per frame with two people looked for, 14.3 ms with one; (c)
+49.8 frames/s, 37.9 ms CPU per frame, peak RSS 507 MB, 1.60x (a); (c2) 63.4 frames/s,
+1.53x (a1). Agreement (a) vs (c): distance / hip width median 0.017, 95th percentile
+0.046 (2.4 and 6.3 px), all from the 960-px downscale (the two segments alone give
+identical landmarks on this clip). Ten-minute clip: the pose stage held 546-549 MB
+throughout; the run's peak, 1022 MB, came afterwards from landmark cleaning
+(``metrics.cleaning._hampel_outliers`` materialises its sliding windows).
 """
 
 from __future__ import annotations
@@ -344,7 +356,7 @@ def line(label: str, f: dict) -> str:
     load = f"load {f['load_before'][0]:.1f} -> {f['load_after'][0]:.1f}"
     return (f"{label:44s} {f['frames']:6d} frames {f['wall_s']:7.1f} s {f['fps']:6.1f} frames/s "
             f"cpu {f['cpu_ms_per_frame']:5.1f} ms/frame  peak RSS {f['peak_tree_mb']:5.0f} MB, PSS {f['peak_tree_pss_mb']:4.0f} MB "
-            f"(maxrss self {f['maxrss_self_mb']:.0f}, children {f['maxrss_children_mb']:.0f})  {load}")
+            f"(ru_maxrss {f['maxrss_self_mb']:.0f})  {load}")
 
 
 def main() -> None:
