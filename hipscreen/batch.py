@@ -177,7 +177,5 @@ def run_batch(
 
 
 def _single_core(options: AnalysisOptions) -> AnalysisOptions:
-    """``options`` with one landmarker per video, where the options say how many."""
-    if "pose_workers" in {f.name for f in dataclasses.fields(options)}:
-        return dataclasses.replace(options, pose_workers=1)
-    return options
+    """``options`` with one landmarker per video: the batch's processes already fill the cores."""
+    return dataclasses.replace(options, pose_workers=1)

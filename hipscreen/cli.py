@@ -154,7 +154,7 @@ def analyze(
 def batch(
     inputs: list[str] = typer.Argument(..., help="Video files, folders or glob patterns."),
     out: Path = typer.Option(..., help="Folder for one JSON per video and summary.csv."),
-    workers: int = typer.Option(1, min=1, help="Videos analysed at the same time."),
+    workers: Optional[int] = typer.Option(None, min=1, help="Videos analysed at the same time (default: one per core)."),
     task: Task = typer.Option(Task.auto),
     side: Side = typer.Option(Side.auto),
     view: View = typer.Option(View.auto),

@@ -74,6 +74,16 @@ class AnalysisOptions:
         Frames whose longer side exceeds this are downscaled before the pose model (which
         works at 256 px anyway); landmarks stay in pixels of the full frame. An 8K clip
         runs 4.5x faster at 1920, landmarks moving by a median 0.1 % of the frame height.
+        960 (the default) changes little in speed on 1080p but holds two landmarkers'
+        frames in less memory: on Pose2Sim's clips (1080x1920) the landmarks moved by a
+        median 2.7-2.9 px from full size, and their error against Pose2Sim's
+        multi-camera reference stayed the same (median 16.4 versus 16.3 px on cam01,
+        28.3 versus 28.5 px on cam03).
+    pose_workers : int, optional
+        Pose landmarkers run side by side on segments of the video, each in its own
+        thread (:func:`vision.parallel.estimate_pose_parallel`); None uses every core,
+        1 runs a single landmarker (as a batch worker process should). Same frames,
+        same main person; see benchmarks/throughput.py for speed and agreement.
     """
 
     task: str = "auto"
@@ -85,7 +95,8 @@ class AnalysisOptions:
     correction: bool = False
     limits: DecodeLimits = DecodeLimits()
     max_analysis_s: float | None = None
-    pose_max_side: int | None = 1920
+    pose_max_side: int | None = 960
+    pose_workers: int | None = None
 
     def __post_init__(self) -> None:
         problems = []
@@ -97,6 +108,8 @@ class AnalysisOptions:
             problems.append(f"view must be auto, front or back, got {self.view!r}")
         if self.model not in ("lite", "full", "heavy"):
             problems.append(f"model must be lite, full or heavy, got {self.model!r}")
+        if self.pose_workers is not None and self.pose_workers < 1:
+            problems.append(f"pose_workers must be at least 1 (or None for every core), got {self.pose_workers!r}")
         if self.max_analysis_s is not None and not self.max_analysis_s > 0:
             problems.append(f"the time limit must be a positive number of seconds, got {self.max_analysis_s!r}")
         if problems:
@@ -159,6 +172,7 @@ def estimate_landmarks(
         limits=options.limits,
         video=video,
         progress=with_time_limit(progress, options.max_analysis_s),
+        workers=options.pose_workers,
     )
     return Landmarks(video=video, track=track)
 

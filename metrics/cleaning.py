@@ -134,21 +134,30 @@ def body_height_px(track: LandmarkTrack) -> float:
     return float(np.median(span))
 
 
+_HAMPEL_BLOCK_FRAMES = 500
+
+
 def _hampel_outliers(xy: np.ndarray, *, half_window: int, n_sigmas: float, floor_px: float) -> np.ndarray:
     """Boolean (T, L): positions further from their window's median than allowed."""
     n = xy.shape[0]
     if half_window < 1 or n < 3:
         return np.zeros(xy.shape[:2], dtype=bool)
     padded = np.pad(xy, ((half_window, half_window), (0, 0), (0, 0)), constant_values=np.nan)
-    windows = sliding_window_view(padded, 2 * half_window + 1, axis=0)  # (T, L, 2, W)
-    enough = np.sum(~np.isnan(windows), axis=-1) >= 3
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows give NaN, as wanted
-        median = np.nanmedian(windows, axis=-1)
-        mad = np.nanmedian(np.abs(windows - median[..., None]), axis=-1)
-    limit = np.maximum(n_sigmas * _MAD_TO_SIGMA * mad, floor_px)
-    outlier = enough & (np.abs(xy - median) > limit)
-    return np.any(outlier, axis=-1)
+    windows = sliding_window_view(padded, 2 * half_window + 1, axis=0)  # (T, L, 2, W), a view
+    outlier = np.zeros(xy.shape[:2], dtype=bool)
+    # The medians copy their windows: a block of frames at a time keeps memory bounded
+    # whatever the video's length (a 10-minute clip would otherwise need about 1 GB here).
+    for start in range(0, n, _HAMPEL_BLOCK_FRAMES):
+        block = windows[start : start + _HAMPEL_BLOCK_FRAMES]
+        enough = np.sum(~np.isnan(block), axis=-1) >= 3
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows give NaN, as wanted
+            median = np.nanmedian(block, axis=-1)
+            mad = np.nanmedian(np.abs(block - median[..., None]), axis=-1)
+        limit = np.maximum(n_sigmas * _MAD_TO_SIGMA * mad, floor_px)
+        far = enough & (np.abs(xy[start : start + _HAMPEL_BLOCK_FRAMES] - median) > limit)
+        outlier[start : start + _HAMPEL_BLOCK_FRAMES] = np.any(far, axis=-1)
+    return outlier
 
 
 def _runs(valid: np.ndarray) -> list[tuple[int, int]]:

@@ -179,3 +179,18 @@ def test_counts_are_plain_ints():
     counts = clean_track(_track(t, raw)).counts
     assert counts["points_interpolated"] == 3
     assert all(type(value) is int for value in counts.values())
+
+
+def test_outlier_filter_in_blocks_equals_one_pass(monkeypatch):
+    """The Hampel filter works in blocks of frames to bound memory; the blocks must not show."""
+    import metrics.cleaning as cleaning
+
+    rng = np.random.default_rng(0)
+    xy = rng.normal(size=(1300, 33, 2)) * 3.0
+    xy[rng.random(xy.shape[:2]) < 0.02] += 80.0  # spikes, some at block edges
+    xy[495:505, 7] = np.nan
+    blocked = cleaning._hampel_outliers(xy, half_window=5, n_sigmas=3.0, floor_px=2.0)
+    monkeypatch.setattr(cleaning, "_HAMPEL_BLOCK_FRAMES", 10**9)
+    whole = cleaning._hampel_outliers(xy, half_window=5, n_sigmas=3.0, floor_px=2.0)
+    assert blocked.sum() > 0
+    np.testing.assert_array_equal(blocked, whole)
