@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import os
 import tempfile
 import time as time_module
 import tomllib
@@ -68,7 +69,11 @@ def cached_landmarks(video_sha256: str, model: str, _video_path: str):
             bar.progress(percent / 100, text=f"Finding the body in each frame… {percent}%")
 
     try:
-        return estimate_landmarks(_video_path, options=AnalysisOptions(model=model), progress=progress)
+        # One upload must not hold the server: the analysis stops (with a plain message) after
+        # HIPSCREEN_TIME_LIMIT_S seconds, 10 minutes by default (a 10-minute 1080p clip takes about 6 here).
+        time_limit_s = float(os.environ.get("HIPSCREEN_TIME_LIMIT_S", "600"))
+        options = AnalysisOptions(model=model, max_analysis_s=time_limit_s)
+        return estimate_landmarks(_video_path, options=options, progress=progress)
     finally:
         bar.empty()
 
