@@ -493,14 +493,7 @@ def iter_frames(path: str | os.PathLike, *, max_side: int | None = None) -> Iter
             last_time_s = time_s
             if transform is None:
                 transform = _display_transform(frame)
-            try:
-                rgb = _upright_rgb(frame, max_side, pixel_aspect, transform=transform)
-            except av.error.FFmpegError as exc:
-                raise InputProblem(
-                    "unreadable",
-                    f"The picture at {time_s:.2f} s of '{file.name}' cannot be converted ({_short(exc)}).",
-                    _DAMAGED_ADVICE,
-                ) from exc
+            rgb = _upright_picture(frame, time_s, file, max_side, pixel_aspect, transform)
             yield Frame(index=index, time_s=float(time_s), rgb=rgb)
             index += 1
 
@@ -548,6 +541,25 @@ def _pixel_aspect(stream: av.video.stream.VideoStream) -> Fraction:
     if not sar or sar <= 0:
         return Fraction(1)
     return Fraction(sar)
+
+
+def _upright_picture(
+    frame: av.VideoFrame,
+    time_s: float,
+    file: Path,
+    max_side: int | None,
+    pixel_aspect: Fraction,
+    transform: _DisplayTransform,
+) -> np.ndarray:
+    """:func:`_upright_rgb`, with a picture that cannot be converted reported as ``unreadable``."""
+    try:
+        return _upright_rgb(frame, max_side, pixel_aspect, transform=transform)
+    except av.error.FFmpegError as exc:
+        raise InputProblem(
+            "unreadable",
+            f"The picture at {time_s:.2f} s of '{file.name}' cannot be converted ({_short(exc)}).",
+            _DAMAGED_ADVICE,
+        ) from exc
 
 
 def _upright_rgb(

@@ -196,14 +196,7 @@ def segment_frames(
                     continue
                 if transform is None:
                     transform = decode._display_transform(frame)
-                try:
-                    rgb = decode._upright_rgb(frame, max_side, pixel_aspect, transform=transform)
-                except av.error.FFmpegError as exc:
-                    raise InputProblem(
-                        "unreadable",
-                        f"The picture at {time_s:.2f} s of '{file.name}' cannot be converted ({decode._short(exc)}).",
-                        decode._DAMAGED_ADVICE,
-                    ) from exc
+                rgb = decode._upright_picture(frame, time_s, file, max_side, pixel_aspect, transform)
                 yield Frame(index=index, time_s=float(time_s), rgb=rgb)
                 index += 1
             else:
