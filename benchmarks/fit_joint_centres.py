@@ -31,7 +31,8 @@ import numpy as np
 
 from metrics.angles import ANGLE_NAMES, angle_series_from_points
 from metrics.joint_centres import (
-    CORRECTED_JOINTS, JointCentreModel, body_features, body_frame, estimate_joint_centres, load_model,
+    CORRECTED_JOINTS, JointCentreModel, TrainingRange, body_features, body_frame, estimate_joint_centres, load_model,
+    mahalanobis_d2,
 )
 from vision.landmarks import SIDES, other_side
 from vision.track import LandmarkTrack
@@ -284,7 +285,7 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
         xm, ym = mirrored(x, y, feature_points, joints)
         # each clip weighs the same whatever its length
         w = np.sqrt(100.0 / max(len(x), 1))
-        data.append((np.concatenate([x, xm]) * w, np.concatenate([y, ym]) * w, x, y))
+        data.append((np.concatenate([x, xm]) * w, np.concatenate([y, ym]) * w, x, y, np.concatenate([x, xm])[:, :-1]))
     cv = {}
     for alpha in alphas:
         sq = []
@@ -298,6 +299,8 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
             print(f"  alpha {alpha:g}: leave-one-clip-out RMS offset error {cv[alpha]:.4f} trunk lengths", flush=True)
     best = min(cv, key=cv.get)
     coef = ridge(np.concatenate([d[0] for d in data]), np.concatenate([d[1] for d in data]), best, mask)
+    model = JointCentreModel(feature_points=feature_points, joints=joints, coef=coef, info={})
+    features = np.concatenate([d[4] for d in data])
     raw_rms = float(np.sqrt(np.mean(np.concatenate([d[3] for d in data]) ** 2)))
     info = {
         "what": "offsets from MediaPipe full landmarks to rig joint centres, body frame (trunk lengths)",
@@ -310,8 +313,31 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
         "cv_rms_trunk_lengths": cv,
         "raw_rms_trunk_lengths": raw_rms,
         "fitted_by": "python -m benchmarks.fit_joint_centres fit",
+        "training_range": f"{RANGE_PERCENTILE:g}th percentile of squared Mahalanobis distances over the "
+                          "training frames and their mirror images",
     }
-    return JointCentreModel(feature_points=feature_points, joints=joints, coef=coef, info=info)
+    return JointCentreModel(feature_points=feature_points, joints=joints, coef=coef, info=info,
+                            training_range=training_range(model, features))
+
+
+RANGE_PERCENTILE = 99.0
+"""Training frames beyond this percentile of distance are "outside the range" (RangeParams)."""
+
+
+def training_range(model: JointCentreModel, features: np.ndarray) -> TrainingRange:
+    """Mean, covariance and distance limits of the body-frame features of the training frames.
+
+    ``features`` (N, 2F): every training frame and its mirror image, no constant column.
+    """
+    mean, cov = features.mean(axis=0), np.cov(features.T)
+    whole = mahalanobis_d2(features, mean, cov, np.arange(features.shape[1]))
+    limits = []
+    for k in range(len(model.joints)):
+        columns = model.input_columns(k)
+        limits.append(float(np.percentile(mahalanobis_d2(features, mean, cov, columns), RANGE_PERCENTILE))
+                      if columns.size else 0.0)
+    return TrainingRange(mean=mean, cov=cov, frame_d2_limit=float(np.percentile(whole, RANGE_PERCENTILE)),
+                         joint_d2_limit=np.array(limits))
 
 
 # --------------------------------------------------------------------------- evaluating

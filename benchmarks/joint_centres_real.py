@@ -1,15 +1,22 @@
 """Check the joint-centre rule on real people (guard against fitting the renderer).
 
-1. Pose2Sim single-leg balance, cameras 01 (front-oblique) and 03 (back-oblique): distance of
-   MediaPipe's raw and of the corrected hip, knee, ankle and shoulder points from the
-   multi-view reference (Pose2Sim's 4-camera reconstruction projected into the camera),
-   mean pixels and in reference inter-hip distances, per joint.
-2. Frontal walks (zarate_front, vaila_mlwalk): the whole pipeline with the correction off
+1. Pose2Sim single-leg balance, cameras 01 (front-oblique) and 03 (back-oblique): is the
+   multi-view reference (Pose2Sim's 4-camera reconstruction projected into the camera) in
+   step with the video, and does it differ from MediaPipe by a constant shift or scale?
+   (time-lag scan, per-joint mean offsets, a scale-and-shift fit.)
+2. The same clips: distance of MediaPipe's raw and of the corrected hip, knee, ankle and
+   shoulder points from the reference, mean pixels and in reference inter-hip distances,
+   per joint; once frame by frame as stored ("plain": video frame k vs reference entry k)
+   and once matched by the reference's own time stamps ("time-aligned": its entry k is
+   stamped (k + 1) / 60 s, i.e. video frame k + 1). The guard of issue 8 is the plain one.
+3. The stance-limb angles from raw and corrected points against the reference's angles.
+4. Frontal walks (zarate_front, vaila_mlwalk): the whole pipeline with the correction off
    and on; gait events per side and mean peak angles per side.
+5. Whether the rule considers each real clip within its training range.
 
 Usage::
 
-    HIPSCREEN_MODEL_DIR=/work/shared/models python -m benchmarks.joint_centres_real \
+    HIPSCREEN_MODEL_DIR=/work/shared/models python -m benchmarks.joint_centres_real \\
         --videos /work/shared/videos/real --cache /work/scratch/lmcache
 """
 
@@ -17,42 +24,132 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from benchmarks.fit_joint_centres import prepare, raw_landmarks
-from metrics.joint_centres import estimate_joint_centres
+from metrics.joint_centres import estimate_joint_centres, range_check
+from vision.track import LandmarkTrack
 
 REFERENCE_JOINTS = {"Hip": "hip", "Knee": "knee", "Ankle": "ankle", "Shoulder": "shoulder"}
+POSE2SIM = ("pose2sim_single_cam01", "pose2sim_single_cam03")
+GUARD_JOINTS = ("hip", "knee", "ankle")
 
 
-def reference_distances(video: Path, *, cache: Path | None) -> list[str]:
-    reference = json.loads(video.with_suffix(".reference.json").read_text())
-    track = prepare(raw_landmarks(video, cache=cache))
-    corrected = estimate_joint_centres(track)
-    n = min(len(track), len(reference["t"]))
-    ref = {k: np.asarray(v, dtype=float)[:n] for k, v in reference["joints"].items()}
-    hip_width = np.nanmean(np.linalg.norm(ref["LHip"] - ref["RHip"], axis=1))
-    rows = []
-    for ref_joint, joint in REFERENCE_JOINTS.items():
-        d_raw, d_cor, sx_raw, sx_cor = [], [], [], []
-        for side, prefix in (("left", "L"), ("right", "R")):
-            truth = ref[f"{prefix}{ref_joint}"]
-            raw_xy = track.point(f"{side}_{joint}")[:n]
-            cor_xy = corrected.point(f"{side}_{joint}")[:n]
-            d_raw.append(np.linalg.norm(raw_xy - truth, axis=1))
-            d_cor.append(np.linalg.norm(cor_xy - truth, axis=1))
-            sx_raw.append(raw_xy - truth)
-            sx_cor.append(cor_xy - truth)
+def load_reference(video: Path) -> dict[str, np.ndarray]:
+    """Reference points by our names (``left_hip`` ...), pixels, and ``t`` (its time stamps)."""
+    data = json.loads(video.with_suffix(".reference.json").read_text())
+    out = {f"{side}_{joint}": np.asarray(data["joints"][f"{p}{ref_joint}"], dtype=float)
+           for side, p in (("left", "L"), ("right", "R")) for ref_joint, joint in REFERENCE_JOINTS.items()}
+    out["t"] = np.asarray(data["t"], dtype=float)
+    return out
+
+
+def paired(points: np.ndarray, reference: np.ndarray, *, lag: int) -> tuple[np.ndarray, np.ndarray]:
+    """Video frames ``points[k]`` paired with ``reference[k - lag]`` (lag > 0: reference behind)."""
+    n = min(len(points), len(reference))
+    points, reference = points[:n], reference[:n]
+    if lag > 0:
+        return points[lag:], reference[:n - lag]
+    if lag < 0:
+        return points[:n + lag], reference[-lag:]
+    return points, reference
+
+
+def time_stamp_lag(track: LandmarkTrack, reference: dict) -> int:
+    """Frames by which the reference's time stamps trail the video's frame indices (1 here)."""
+    dt = float(np.median(np.diff(track.times_s)))
+    return int(round((reference["t"][0] - track.times_s[0]) / dt))
+
+
+def guard_distances(track: LandmarkTrack, corrected: LandmarkTrack, reference: dict, *,
+                    lag: int = 0) -> dict[str, tuple[float, float, np.ndarray, np.ndarray]]:
+    """Per joint (both sides pooled): mean distance raw and corrected, and mean (dx, dy) of each."""
+    out = {}
+    for joint in REFERENCE_JOINTS.values():
+        d_raw, d_cor = [], []
+        for side in ("left", "right"):
+            name = f"{side}_{joint}"
+            raw, ref = paired(track.point(name), reference[name], lag=lag)
+            cor, _ = paired(corrected.point(name), reference[name], lag=lag)
+            d_raw.append(raw - ref)
+            d_cor.append(cor - ref)
         d_raw, d_cor = np.concatenate(d_raw), np.concatenate(d_cor)
-        mr, mc = np.nanmean(np.concatenate(sx_raw), axis=0), np.nanmean(np.concatenate(sx_cor), axis=0)
-        rows.append(
-            f"| {video.stem} | {joint} | {np.nanmean(d_raw):.1f} | {np.nanmean(d_cor):.1f} | "
-            f"{np.nanmean(d_raw) / hip_width:.3f} | {np.nanmean(d_cor) / hip_width:.3f} | "
-            f"({mr[0]:+.1f}, {mr[1]:+.1f}) | ({mc[0]:+.1f}, {mc[1]:+.1f}) |"
-        )
-    rows.append(f"| {video.stem} | (reference inter-hip distance {hip_width:.0f} px) | | | | | | |")
+        out[joint] = (float(np.nanmean(np.linalg.norm(d_raw, axis=1))), float(np.nanmean(np.linalg.norm(d_cor, axis=1))),
+                      np.nanmean(d_raw, axis=0), np.nanmean(d_cor, axis=0))
+    return out
+
+
+def reference_width_px(reference: dict) -> float:
+    return float(np.nanmean(np.linalg.norm(reference["left_hip"] - reference["right_hip"], axis=1)))
+
+
+def alignment_report(video: Path, *, cache: Path | None) -> list[str]:
+    """Time lag and constant offsets between MediaPipe's raw points and the reference."""
+    track = prepare(raw_landmarks(video, cache=cache))
+    reference = load_reference(video)
+    names = [f"{s}_{j}" for j in REFERENCE_JOINTS.values() for s in ("left", "right")]
+    lines = [f"**{video.stem}** (reference time stamps start at {reference['t'][0]:.4f} s, video frames at "
+             f"{track.times_s[0]:.4f} s: lag by time stamps {time_stamp_lag(track, reference)} frame)", "",
+             "Mean distance (px) over the 8 points after removing each point's own mean offset, "
+             "per lag (video frame k vs reference entry k - lag):", "",
+             "| lag (frames) | " + " | ".join(str(lag) for lag in range(-4, 6)) + " | best in -10..10 |",
+             "|---|" + "---|" * 11]
+    scan = {}
+    for lag in range(-10, 11):
+        per_point = []
+        for name in names:
+            raw, ref = paired(track.point(name), reference[name], lag=lag)
+            d = raw - ref
+            d = d[np.all(np.isfinite(d), axis=1)]
+            per_point.append(np.mean(np.linalg.norm(d - d.mean(axis=0), axis=1)))
+        scan[lag] = float(np.mean(per_point))
+    best = min(scan, key=scan.get)
+    lines.append("| detrended distance | " + " | ".join(f"{scan[lag]:.2f}" for lag in range(-4, 6))
+                 + f" | {best:+d} ({scan[best]:.2f}) |")
+    lines += ["", "| point | raw - reference mean (dx, dy) px | SD (x, y) px | mean distance px | "
+              "after removing its own mean px |", "|---|---|---|---|---|"]
+    every = []
+    for name in names:
+        d = track.point(name)[:len(reference["t"])] - reference[name][:len(track)]
+        d = d[np.all(np.isfinite(d), axis=1)]
+        every.append(d)
+        m, sd = d.mean(axis=0), d.std(axis=0)
+        lines.append(f"| {name} | ({m[0]:+.1f}, {m[1]:+.1f}) | ({sd[0]:.1f}, {sd[1]:.1f}) | "
+                     f"{np.mean(np.linalg.norm(d, axis=1)):.1f} | {np.mean(np.linalg.norm(d - m, axis=1)):.1f} |")
+    m = np.concatenate(every).mean(axis=0)
+    # raw = s * reference + shift, least squares over all 8 points and frames
+    ref_all = np.concatenate([reference[n][:len(track)] for n in names])
+    raw_all = np.concatenate([track.point(n)[:len(reference["t"])] for n in names])
+    ok = np.all(np.isfinite(ref_all - raw_all), axis=1)
+    a, b = ref_all[ok] - ref_all[ok].mean(axis=0), raw_all[ok] - raw_all[ok].mean(axis=0)
+    scale = float(np.sum(a * b) / np.sum(a * a))
+    lines += [f"| all 8 points | ({m[0]:+.1f}, {m[1]:+.1f}) | | | |", "",
+              f"Scale-and-shift fit raw = s * reference + shift over all points and frames: s = {scale:.3f} "
+              f"(1 would mean the same size), shift at the reference centroid = "
+              f"({(raw_all[ok].mean(axis=0) - ref_all[ok].mean(axis=0))[0]:+.1f}, "
+              f"{(raw_all[ok].mean(axis=0) - ref_all[ok].mean(axis=0))[1]:+.1f}) px.", ""]
+    return lines
+
+
+def reference_distances(video: Path, *, cache: Path | None,
+                        correct: Callable[[LandmarkTrack], LandmarkTrack] = estimate_joint_centres) -> list[str]:
+    """Table rows: raw and corrected distance from the reference, plain and time-aligned."""
+    track = prepare(raw_landmarks(video, cache=cache))
+    reference = load_reference(video)
+    corrected = correct(track)
+    width = reference_width_px(reference)
+    plain = guard_distances(track, corrected, reference, lag=0)
+    aligned = guard_distances(track, corrected, reference, lag=time_stamp_lag(track, reference))
+    rows = []
+    for joint in REFERENCE_JOINTS.values():
+        r, c, mr, mc = plain[joint]
+        ra, ca, _, _ = aligned[joint]
+        rows.append(f"| {video.stem} | {joint} | {r:.1f} | {c:.1f} | {r / width:.3f} | {c / width:.3f} | "
+                    f"({mr[0]:+.1f}, {mr[1]:+.1f}) | ({mc[0]:+.1f}, {mc[1]:+.1f}) | {ra:.1f} | {ca:.1f} |")
+    rows.append(f"| {video.stem} | (reference inter-hip distance {width:.0f} px) | | | | | | | | |")
     return rows
 
 
@@ -65,13 +162,12 @@ def reference_angles(video: Path, *, cache: Path | None, stance_side: str = "lef
     """
     from metrics.angles import ANGLE_NAMES, angle_series_from_points
 
-    reference = json.loads(video.with_suffix(".reference.json").read_text())
+    reference = load_reference(video)
     track = prepare(raw_landmarks(video, cache=cache))
     corrected = estimate_joint_centres(track)
     n = min(len(track), len(reference["t"]))
     times = track.times_s[:n]
-    ref_points = {f"{side}_{joint}": np.asarray(reference["joints"][f"{p}{ref_joint}"], dtype=float)[:n]
-                  for side, p in (("left", "L"), ("right", "R")) for ref_joint, joint in REFERENCE_JOINTS.items()}
+    ref_points = {k: v[:n] for k, v in reference.items() if k != "t"}
 
     def series(t):
         return angle_series_from_points(times, {k: t.point(k)[:n] for k in ref_points})
@@ -106,22 +202,37 @@ def walk_summary(video: Path, *, cache: Path | None) -> list[str]:
     return rows
 
 
+def range_summary(video: Path, *, cache: Path | None) -> str:
+    from metrics.joint_centres import RangeParams
+
+    track = prepare(raw_landmarks(video, cache=cache))
+    check = range_check(track)
+    frame_weights = range_check(track, params=RangeParams(check_clip=False)).weights
+    w = np.nanmean(frame_weights, axis=0)
+    return (f"| {video.stem} | {check.median_frame_d2:.1f} | {check.frame_d2_limit:.1f} | "
+            f"{'yes' if check.clip_in_range else 'no'} | {w[1]:.2f} / {w[2]:.2f} / {w[3]:.2f} |")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--videos", type=Path, default=Path("../shared/videos/real"))
     parser.add_argument("--cache", type=Path, default=None)
     args = parser.parse_args(argv)
+    print("### Is the reference in step with the video?\n")
+    for stem in POSE2SIM:
+        print("\n".join(alignment_report(args.videos / f"{stem}.mp4", cache=args.cache)), flush=True)
+    print("### Distance from the multi-view reference\n")
     print("| clip | joint | raw px | corrected px | raw / hip width | corrected / hip width "
-          "| raw mean (dx, dy) px | corrected mean (dx, dy) px |")
-    print("|---|---|---|---|---|---|---|---|")
-    for stem in ("pose2sim_single_cam01", "pose2sim_single_cam03"):
+          "| raw mean (dx, dy) px | corrected mean (dx, dy) px | raw px, time-aligned | corrected px, time-aligned |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for stem in POSE2SIM:
         for row in reference_distances(args.videos / f"{stem}.mp4", cache=args.cache):
             print(row, flush=True)
     print()
-    print("Stance-limb angles vs the reference's angles, single-leg part (0.25-1.3 s), mean absolute difference (deg)")
+    print("Stance-limb angles vs the reference's angles, single-leg part (0.25-1.3 s), mean absolute difference (deg)\n")
     print("| clip | drop raw | drop corr. | lean raw | lean corr. | FPPA raw | FPPA corr. | hip add. raw | hip add. corr. |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for stem in ("pose2sim_single_cam01", "pose2sim_single_cam03"):
+    for stem in POSE2SIM:
         for row in reference_angles(args.videos / f"{stem}.mp4", cache=args.cache):
             print(row, flush=True)
     print()
@@ -131,6 +242,13 @@ def main(argv=None) -> None:
     for stem in ("zarate_front", "vaila_mlwalk"):
         for row in walk_summary(args.videos / f"{stem}.mp4", cache=args.cache):
             print(row, flush=True)
+    print()
+    print("Training range: median whole-frame squared Mahalanobis distance, the clip limit, whether the clip is "
+          "corrected, and the mean per-frame weight (hip / knee / ankle, left) the rule would use without the clip check\n")
+    print("| clip | median distance | limit | corrected | per-frame weight hip / knee / ankle |")
+    print("|---|---|---|---|---|")
+    for stem in POSE2SIM + ("zarate_front", "vaila_mlwalk"):
+        print(range_summary(args.videos / f"{stem}.mp4", cache=args.cache), flush=True)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,16 @@ The shoulders are left where MediaPipe puts them: on held-out rendered clips mov
 the trunk lean only marginally more accurate (MediaPipe's trunk lean is already within about
 1 degree), and on real clips it moved them away from a multi-camera reference.
 
-The rule is :class:`JointCentreModel`, stored in ``metrics/joint_centre_model.json`` (a few
-hundred numbers, nothing is downloaded). It is fitted by ``benchmarks/fit_joint_centres.py``;
+The rule switches itself off for postures and camera views it was not fitted on: a frame whose
+landmarks (in the body frame) lie far outside the range of the training frames gets a
+correction faded towards zero, and a video whose typical frame lies outside that range gets
+no correction at all (see :class:`TrainingRange`). On the oblique real clips where the
+unrestricted rule moved points away from a multi-camera reference, it is switched off this way.
+
+The rule is :class:`JointCentreModel`, stored in ``metrics/joint_centre_model.json`` (about a
+thousand numbers, nothing is downloaded). It is fitted by ``benchmarks/fit_joint_centres.py``;
 ``docs/JOINT_CENTRES.md`` gives the measurements behind it and its validation. It is switched
-by ``AnalysisOptions(correction=...)`` / ``hipscreen analyze --correction / --no-correction``;
-it stays off by default until it is shown not to harm real people's measurements (it moved
-points away from the multi-camera reference on real oblique clips, see the document).
+by ``AnalysisOptions(correction=...)`` / ``hipscreen analyze --correction / --no-correction``.
 
 Notes
 -----
@@ -66,6 +70,76 @@ class BodyFrameParams:
 
 
 @dataclass(frozen=True)
+class RangeParams:
+    """How the rule switches itself off outside the postures it was fitted on.
+
+    Attributes
+    ----------
+    fade_ratio : float
+        A joint's correction is full while the squared Mahalanobis distance of its inputs
+        is below the training frames' 99th percentile, falls linearly to zero at
+        ``fade_ratio`` times that value, and is zero beyond.
+    check_clip : bool
+        When True, a clip whose median frame lies beyond where the correction has faded to
+        zero (whole-frame squared Mahalanobis distance above ``fade_ratio`` times the training
+        frames' 99th percentile) gets no correction at all.
+    """
+
+    fade_ratio: float = 2.0
+    check_clip: bool = True
+
+
+@dataclass(frozen=True)
+class TrainingRange:
+    """Where the rule's inputs lay in the training frames (body frame, trunk lengths).
+
+    Attributes
+    ----------
+    mean : ndarray, shape (2F,)
+        Mean of the body-frame features (``x, y`` of each feature point, no constant) over
+        the training frames and their mirror images.
+    cov : ndarray, shape (2F, 2F)
+        Their covariance.
+    frame_d2_limit : float
+        99th percentile, over the training frames, of the squared Mahalanobis distance of
+        the whole feature vector.
+    joint_d2_limit : ndarray, shape (J,)
+        The same for each joint, using only the features its rule reads.
+    """
+
+    mean: np.ndarray
+    cov: np.ndarray
+    frame_d2_limit: float
+    joint_d2_limit: np.ndarray
+
+    def to_dict(self) -> dict:
+        return {"mean": np.round(np.asarray(self.mean, dtype=float), 6).tolist(),
+                "cov": np.round(np.asarray(self.cov, dtype=float), 8).tolist(),
+                "frame_d2_limit": round(float(self.frame_d2_limit), 4),
+                "joint_d2_limit": np.round(np.asarray(self.joint_d2_limit, dtype=float), 4).tolist()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TrainingRange":
+        return cls(mean=np.asarray(data["mean"], dtype=float), cov=np.asarray(data["cov"], dtype=float),
+                   frame_d2_limit=float(data["frame_d2_limit"]),
+                   joint_d2_limit=np.asarray(data["joint_d2_limit"], dtype=float))
+
+
+def mahalanobis_d2(features: np.ndarray, mean: np.ndarray, cov: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Squared Mahalanobis distance of ``features[:, columns]`` from ``mean``/``cov`` restricted to them.
+
+    ``features`` has shape (T, 2F) (no constant column); rows with a NaN give NaN. The
+    pseudo-inverse is used: the origin of the body frame is the mid-hip, so the two hips'
+    coordinates are each other's negatives and two directions of the covariance have no
+    spread at all.
+    """
+    columns = np.asarray(columns)
+    precision = np.linalg.pinv(cov[np.ix_(columns, columns)], rcond=1e-6, hermitian=True)
+    z = features[:, columns] - mean[columns]
+    return np.einsum("ti,ij,tj->t", z, precision, z)
+
+
+@dataclass(frozen=True)
 class JointCentreModel:
     """A linear rule from landmark positions to joint-centre offsets, in the body frame.
 
@@ -80,33 +154,45 @@ class JointCentreModel:
         ``offsets = [features, 1] @ coef``, in trunk lengths.
     info : dict
         Where the rule comes from (training data, penalty, fit errors).
+    training_range : TrainingRange or None
+        Where the inputs lay in training; None: the rule is applied everywhere.
     """
 
     feature_points: tuple[str, ...]
     joints: tuple[str, ...]
     coef: np.ndarray
     info: dict
+    training_range: TrainingRange | None = None
 
     def __post_init__(self) -> None:
         expected = (2 * len(self.feature_points) + 1, 2 * len(self.joints))
         if np.shape(self.coef) != expected:
             raise ValueError(f"coef must have shape {expected}, got {np.shape(self.coef)}")
 
+    def input_columns(self, k: int) -> np.ndarray:
+        """Feature columns (no constant) that move joint ``k``."""
+        return np.flatnonzero(np.any(self.coef[:-1, 2 * k: 2 * k + 2] != 0, axis=1))
+
     def to_dict(self) -> dict:
-        return {
+        out = {
             "feature_points": list(self.feature_points),
             "joints": list(self.joints),
             "coef": np.round(np.asarray(self.coef, dtype=float), 6).tolist(),
             "info": self.info,
         }
+        if self.training_range is not None:
+            out["training_range"] = self.training_range.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> "JointCentreModel":
+        rng = data.get("training_range")
         return cls(
             feature_points=tuple(data["feature_points"]),
             joints=tuple(data["joints"]),
             coef=np.asarray(data["coef"], dtype=float),
             info=dict(data.get("info", {})),
+            training_range=TrainingRange.from_dict(rng) if rng else None,
         )
 
 
@@ -185,11 +271,86 @@ def body_features(track: LandmarkTrack, frame: BodyFrame, names: tuple[str, ...]
     return np.concatenate([body, np.ones((len(track), 1))], axis=1)
 
 
+@dataclass(frozen=True)
+class RangeCheck:
+    """How much of the rule is applied in each frame.
+
+    Attributes
+    ----------
+    weights : ndarray, shape (T, J)
+        Fraction of each joint's correction applied, 0..1 (NaN where its inputs are missing).
+    clip_in_range : bool
+        False when the clip's median frame lies far outside the training range (see
+        :class:`RangeParams`): no correction.
+    median_frame_d2 : float
+        Median over the clip of the whole-frame squared Mahalanobis distance.
+    frame_d2_limit : float
+        The distance above which ``median_frame_d2`` switches the clip off.
+    """
+
+    weights: np.ndarray
+    clip_in_range: bool
+    median_frame_d2: float
+    frame_d2_limit: float
+
+    @property
+    def reason(self) -> str:
+        if self.clip_in_range:
+            return "posture and view within the range of the training clips"
+        return (f"the video's typical posture or camera view is outside the range the correction was "
+                f"fitted on (distance {self.median_frame_d2:.0f}, limit {self.frame_d2_limit:.0f}): not corrected")
+
+
+def range_check(
+    track: LandmarkTrack,
+    *,
+    model: JointCentreModel | None = None,
+    frame: BodyFrame | None = None,
+    params: RangeParams = RangeParams(),
+) -> RangeCheck:
+    """Per frame and joint, the fraction of the rule to apply; per clip, whether to apply it at all.
+
+    Notes
+    -----
+    Works in the body frame (see the module docstring), so neither the person's size nor
+    where they stand in the picture matters, only their posture as the camera sees it (an
+    oblique camera makes the shoulders and hips look turned). A model without a
+    training range is applied in full everywhere.
+    """
+    model = load_model() if model is None else model
+    frame = body_frame(track) if frame is None else frame
+    n_joints = len(model.joints)
+    rng = model.training_range
+    if rng is None:
+        return RangeCheck(weights=np.ones((len(track), n_joints)), clip_in_range=True,
+                          median_frame_d2=float("nan"), frame_d2_limit=float("nan"))
+    features = body_features(track, frame, model.feature_points)[:, :-1]
+    whole = mahalanobis_d2(features, rng.mean, rng.cov, np.arange(features.shape[1]))
+    median_d2 = float(np.nanmedian(whole)) if np.any(np.isfinite(whole)) else float("nan")
+    clip_limit = params.fade_ratio * rng.frame_d2_limit
+    clip_in_range = not params.check_clip or bool(median_d2 <= clip_limit)
+    weights = np.zeros((len(track), n_joints))
+    for k in range(n_joints):
+        columns = model.input_columns(k)
+        if not columns.size:
+            weights[:, k] = 1.0
+            continue
+        limit = rng.joint_d2_limit[k]
+        d2 = mahalanobis_d2(features, rng.mean, rng.cov, columns)
+        weights[:, k] = np.clip((params.fade_ratio * limit - d2) / ((params.fade_ratio - 1.0) * limit), 0.0, 1.0)
+        weights[np.isnan(d2), k] = np.nan
+    if not clip_in_range:
+        weights = np.where(np.isnan(weights), np.nan, 0.0)
+    return RangeCheck(weights=weights, clip_in_range=clip_in_range, median_frame_d2=median_d2,
+                      frame_d2_limit=float(clip_limit))
+
+
 def estimate_joint_centres(
     track: LandmarkTrack,
     *,
     model: JointCentreModel | None = None,
     params: BodyFrameParams = BodyFrameParams(),
+    range_params: RangeParams = RangeParams(),
 ) -> LandmarkTrack:
     """Replace the hip, knee, ankle and shoulder landmarks by joint-centre estimates.
 
@@ -200,6 +361,8 @@ def estimate_joint_centres(
     model : JointCentreModel, optional
         The rule to apply; the committed one by default.
     params : BodyFrameParams, keyword-only
+    range_params : RangeParams, keyword-only
+        How the rule fades out for postures and views outside its training range.
 
     Returns
     -------
@@ -208,16 +371,22 @@ def estimate_joint_centres(
         estimated joint centres, pixels (the committed rule leaves the shoulders as they
         are: its shoulder offsets are zero); every other landmark, the times, visibility and
         world landmarks are unchanged. In a frame where an input point of a joint's rule
-        (or the trunk length) is missing, that joint is NaN.
+        (or the trunk length) is missing, that joint is NaN. When the clip is outside the
+        rule's training range (:func:`range_check`), the landmarks are returned unchanged
+        and the track's notes say why.
 
     Notes
     -----
     Pixels of the upright frame, x right, y down. See the module docstring for the body
     frame. The rule is linear, so a body twice as far away, or moved in the image, gets
-    the same correction in trunk lengths.
+    the same correction in trunk lengths; the fraction applied (:func:`range_check`) does
+    not depend on size or position either.
     """
     model = load_model() if model is None else model
     frame = body_frame(track, params=params)
+    check = range_check(track, model=model, frame=frame, params=range_params)
+    if not check.clip_in_range:
+        return track.with_xy(track.xy_px.copy(), note=f"joint-centre correction not applied: {check.reason}")
     features = body_features(track, frame, model.feature_points)
     # A missing input makes missing only the joints whose rule uses it.
     missing = np.isnan(features)
@@ -225,6 +394,7 @@ def estimate_joint_centres(
     offsets[(missing.astype(float) @ (model.coef != 0)) > 0] = np.nan
     offsets = offsets.reshape(len(track), len(model.joints), 2)
     offsets[np.isnan(offsets).any(axis=2)] = np.nan
+    offsets *= check.weights[:, :, None]
     offsets_px = frame.offsets_to_px(offsets)
     xy = np.array(track.xy_px, dtype=float, copy=True)
     for k, name in enumerate(model.joints):

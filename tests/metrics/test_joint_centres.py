@@ -1,13 +1,16 @@
-"""Joint-centre estimates: body frame geometry, the linear rule, missing points, the committed rule."""
+"""Joint-centre estimates: body frame geometry, the linear rule, missing points, the training range, the committed rule."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pytest
 
 from metrics.angles import ANGLE_NAMES, angle_series_from_points
 from metrics.joint_centres import (
-    CORRECTED_JOINTS, JointCentreModel, body_frame, estimate_joint_centres, load_model, model_joint_names,
+    CORRECTED_JOINTS, JointCentreModel, RangeParams, TrainingRange, body_features, body_frame,
+    estimate_joint_centres, load_model, mahalanobis_d2, model_joint_names, range_check,
 )
 from vision.landmarks import LANDMARK_NAMES, Landmark, SIDES, mirror_name
 from vision.track import LandmarkTrack
@@ -15,15 +18,16 @@ from vision.track import LandmarkTrack
 FEATURES = tuple(f"{s}_{j}" for s in SIDES for j in ("shoulder", "hip", "knee", "ankle", "heel", "foot_index"))
 JOINTS = model_joint_names()
 
-# A person standing upright, facing the camera: their left on the image right.
-# Hips 40 px apart, trunk (mid-hip to mid-shoulder) exactly 200 px.
+# A person standing upright, facing the camera: their left on the image right. Proportions of
+# the committed rule's training frames (in trunk lengths: shoulders 0.69 apart, hips 0.38, knees
+# 0.85 below the hips, ankles 1.62): trunk (mid-hip to mid-shoulder) exactly 200 px.
 STANDING = {
-    "left_shoulder": (560, 300), "right_shoulder": (440, 300),
-    "left_hip": (520, 500), "right_hip": (480, 500),
-    "left_knee": (522, 700), "right_knee": (478, 700),
-    "left_ankle": (524, 900), "right_ankle": (476, 900),
-    "left_heel": (526, 915), "right_heel": (474, 915),
-    "left_foot_index": (535, 930), "right_foot_index": (465, 930),
+    "left_shoulder": (569, 300), "right_shoulder": (431, 300),
+    "left_hip": (538, 500), "right_hip": (462, 500),
+    "left_knee": (542, 669), "right_knee": (458, 669),
+    "left_ankle": (542, 825), "right_ankle": (458, 825),
+    "left_heel": (540, 840), "right_heel": (460, 840),
+    "left_foot_index": (543, 867), "right_foot_index": (457, 867),
 }
 
 
@@ -97,8 +101,8 @@ def test_scale_follows_the_trunk_length():
     big = {k: (500 + 2 * (x - 500), 500 + 2 * (y - 500)) for k, (x, y) in STANDING.items()}
     small_out = estimate_joint_centres(make_track(STANDING), model=model)
     big_out = estimate_joint_centres(make_track(big), model=model)
-    np.testing.assert_allclose(small_out.point("left_hip")[0] - [520, 500], [20, 0])
-    np.testing.assert_allclose(big_out.point("left_hip")[0] - [540, 500], [40, 0])
+    np.testing.assert_allclose(small_out.point("left_hip")[0] - [538, 500], [20, 0])
+    np.testing.assert_allclose(big_out.point("left_hip")[0] - [576, 500], [40, 0])
 
 
 def _mirror_track(track: LandmarkTrack) -> LandmarkTrack:
@@ -111,8 +115,8 @@ def _mirror_track(track: LandmarkTrack) -> LandmarkTrack:
 
 def _lifted_thigh_pose() -> dict:
     pose = dict(STANDING)
-    pose.update({"right_knee": (470, 620), "right_ankle": (455, 760), "right_heel": (450, 770),
-                 "right_foot_index": (440, 790), "left_shoulder": (548, 302), "right_shoulder": (428, 298)})
+    pose.update({"right_knee": (455, 630), "right_ankle": (445, 780), "right_heel": (443, 792),
+                 "right_foot_index": (438, 815), "left_shoulder": (566, 302), "right_shoulder": (428, 298)})
     return pose
 
 
@@ -149,3 +153,106 @@ def test_committed_rule_keeps_a_symmetric_standing_body_level():
             else:
                 # FPPA and adduction of a straight, upright leg stay small and equal on both sides
                 np.testing.assert_allclose(value, series.get(angle, "left"), atol=1e-6)
+
+
+# ----------------------------------------------------------------------------- training range
+SIGMA = 0.1  # spread of every feature in the hand-made training range, trunk lengths
+
+
+def ranged_model(knee_offset_x: float = 0.05, knee_slope: float = 0.5) -> JointCentreModel:
+    """A rule with a hand-made training range centred on STANDING, SD 0.1 trunk lengths per feature.
+
+    The left knee reads only its own x: ``dx = knee_offset_x + knee_slope * (x - x_standing)``;
+    the right hip is moved by a constant 0.1 outwards (reads nothing). Each joint's range limit
+    is a squared distance of 4 (two SDs), the whole frame's limit too.
+    """
+    coef = np.zeros((2 * len(FEATURES) + 1, 2 * len(JOINTS)))
+    x_standing = (542 - 500) / 200  # left knee, body frame
+    k, f = JOINTS.index("left_knee"), FEATURES.index("left_knee")
+    coef[2 * f, 2 * k] = knee_slope
+    coef[-1, 2 * k] = knee_offset_x - knee_slope * x_standing
+    coef[-1, 2 * JOINTS.index("right_hip")] = -0.1
+    standing = make_track(STANDING, frames=1)
+    mean = body_features(standing, body_frame(standing), FEATURES)[0, :-1]
+    training = TrainingRange(mean=mean, cov=np.eye(len(mean)) * SIGMA**2, frame_d2_limit=4.0,
+                             joint_d2_limit=np.full(len(JOINTS), 4.0))
+    return JointCentreModel(feature_points=FEATURES, joints=JOINTS, coef=coef, info={}, training_range=training)
+
+
+def test_mahalanobis_distance_counts_standard_deviations_and_ignores_directions_without_spread():
+    mean = np.zeros(3)
+    cov = np.diag([4.0, 1.0, 0.0])  # third feature never varied in training
+    points = np.array([[2.0, 0.0, 0.0], [0.0, 3.0, 0.0], [2.0, 3.0, 0.0], [0.0, 0.0, 5.0]])
+    np.testing.assert_allclose(mahalanobis_d2(points, mean, cov, np.arange(3)), [1.0, 9.0, 10.0, 0.0])
+    np.testing.assert_allclose(mahalanobis_d2(points, mean, cov, np.array([1])), [0.0, 9.0, 9.0, 0.0])
+
+
+def test_correction_fades_out_for_a_knee_outside_the_training_range():
+    model = ranged_model()
+    # The left knee moved outwards by 0, 0.1, 0.2, sqrt(0.06), 0.3 trunk lengths: squared
+    # distances 0, 1, 4, 6, 9 for the limit 4 and fade ratio 2 -> weights 1, 1, 1, 0.5, 0.
+    shifts = np.array([0.0, 0.1, 0.2, np.sqrt(0.06), 0.3])
+    weights = np.array([1.0, 1.0, 1.0, 0.5, 0.0])
+    track = make_track(STANDING, frames=40)  # the other 35 frames stand still: clip in range
+    xy = track.xy_px.copy()
+    xy[:5, Landmark.LEFT_KNEE, 0] += shifts * 200
+    track = track.with_xy(xy)
+    check = range_check(track, model=model)
+    assert check.clip_in_range
+    np.testing.assert_allclose(check.weights[:5, JOINTS.index("left_knee")], weights, atol=1e-9)
+    out = estimate_joint_centres(track, model=model)
+    expected_dx_px = weights * (0.05 + 0.5 * shifts) * 200
+    np.testing.assert_allclose(out.point("left_knee")[:5, 0] - track.point("left_knee")[:5, 0], expected_dx_px, atol=1e-6)
+    np.testing.assert_allclose(out.point("left_knee")[:5, 1], track.point("left_knee")[:5, 1])
+    # the right hip reads nothing, so it is always corrected in full: 0.1 trunk lengths outwards
+    np.testing.assert_allclose(out.point("right_hip")[:, 0] - track.point("right_hip")[:, 0], -20.0)
+
+
+def test_a_clip_whose_typical_frame_is_far_outside_the_range_is_not_corrected():
+    model = ranged_model()
+    track = make_track(STANDING, frames=40)
+    xy = track.xy_px.copy()
+    xy[:, Landmark.LEFT_KNEE, 0] += 0.5 * 200  # squared distance 25 in every frame, limit 2 * 4
+    track = track.with_xy(xy)
+    check = range_check(track, model=model)
+    assert not check.clip_in_range and check.median_frame_d2 == pytest.approx(25.0)
+    out = estimate_joint_centres(track, model=model)
+    np.testing.assert_allclose(out.xy_px, track.xy_px)  # even the right hip's constant offset is not applied
+    assert any("not applied" in note for note in out.notes)
+    # Without the clip check only the frames' own fading applies: the right hip is moved again.
+    out = estimate_joint_centres(track, model=model, range_params=RangeParams(check_clip=False))
+    np.testing.assert_allclose(out.point("right_hip")[:, 0] - track.point("right_hip")[:, 0], -20.0)
+    np.testing.assert_allclose(out.point("left_knee"), track.point("left_knee"))
+
+
+def test_the_range_does_not_depend_on_where_the_person_stands_or_their_size():
+    model = ranged_model()
+    track = make_track(STANDING, frames=10)
+    xy = track.xy_px.copy()
+    xy[:, Landmark.LEFT_KNEE, 0] += np.sqrt(0.06) * 200  # weight 0.5
+    moved = 2.0 * xy + np.array([-300.0, -400.0])  # twice as large, elsewhere in the picture
+    for t in (track.with_xy(xy), track.with_xy(moved)):
+        np.testing.assert_allclose(range_check(t, model=model).weights[:, JOINTS.index("left_knee")], 0.5)
+
+
+def test_training_range_survives_a_round_trip_through_json():
+    model = ranged_model()
+    again = JointCentreModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    np.testing.assert_allclose(again.training_range.cov, model.training_range.cov)
+    np.testing.assert_allclose(again.training_range.joint_d2_limit, 4.0)
+    assert again.input_columns(JOINTS.index("left_knee")).tolist() == [2 * FEATURES.index("left_knee")]
+
+
+def test_committed_rule_corrects_a_typical_frontal_posture_and_not_a_turned_one():
+    model = load_model()
+    assert model.training_range is not None
+    track = make_track(STANDING)
+    check = range_check(track)
+    assert check.clip_in_range
+    np.testing.assert_allclose(check.weights[:, [JOINTS.index(f"{s}_{j}") for s in SIDES for j in ("hip", "knee", "ankle")]], 1.0)
+    # Seen from 45 degrees to the side the shoulders look shifted sideways past the hips
+    # (as in the oblique Pose2Sim clips): no correction at all.
+    turned = dict(STANDING, left_shoulder=(600, 300), right_shoulder=(560, 300))
+    out = estimate_joint_centres(make_track(turned))
+    np.testing.assert_allclose(out.xy_px, make_track(turned).xy_px)
+    assert not range_check(make_track(turned)).clip_in_range
