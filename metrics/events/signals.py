@@ -9,7 +9,7 @@ and reads it back at the real frame times.
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import butter, filtfilt
+from scipy.signal import butter, filtfilt, find_peaks
 
 
 def interpolate_gaps(times_s: np.ndarray, values: np.ndarray, *, max_gap_s: float) -> np.ndarray:
@@ -166,3 +166,22 @@ def hysteresis(values: np.ndarray, *, on: float, off: float) -> np.ndarray:
                 state = False
         out[i] = state
     return out
+
+
+def largest_turning_point(values: np.ndarray, start: int, end: int) -> int | None:
+    """Index of the highest local maximum of ``values`` strictly inside frames ``start..end``.
+
+    A local maximum is a frame (or the middle of a flat top) higher than its neighbours
+    on both sides within the same run of finite values; the first and last frames of the
+    window, and frames next to a gap, never count, since what lies beyond them is not
+    compared. None when the window has no local maximum (the values only rise, only fall,
+    or fall then rise).
+    """
+    x = np.asarray(values[start : end + 1], dtype=float)
+    best = None
+    for lo, hi in runs(np.isfinite(x)):
+        peaks, _ = find_peaks(x[lo:hi])
+        for p in peaks + lo:
+            if best is None or x[p] > x[best]:
+                best = int(p)
+    return None if best is None else start + best

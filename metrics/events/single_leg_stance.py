@@ -23,6 +23,22 @@ Per hold: its duration; the sway, the standard deviation of the mid-hip's horizo
 image position in pelvis widths (inter-hip distance, so it does not depend on camera
 distance); the peak, the frame of largest pelvic drop on the stance side.
 
+The peak is the highest *turning point* of the stance side's pelvic drop inside the hold
+(:func:`metrics.events.signals.largest_turning_point`), not simply its largest value. At
+foot-off and foot-down the weight moves between the legs and the pelvis moves between
+its double-leg and its single-leg position; the detected hold edges also lie up to about
+0.2 s outside the true foot-off and foot-down (the foot landmarks are smoothed, and a
+landed foot keeps moving in the image while it rolls flat). Where the landmarks make the
+single-leg pelvis look lower than the double-leg one (MediaPipe's raw hips on a rendered
+back view: 6 degrees higher on the free side during the hold than standing, where the
+true pelvis drops 2 degrees on that side), the largest value of the window is then the hold's
+first or last frame, half-way through the weight transfer, which may lie outside the
+true hold. A value still rising at the window's edge is on its way to or from the
+double-leg level, not a peak. A drop that grows until the foot comes down still has its
+turning point just before foot-down, where the pelvis starts to level again. Only when
+the drop has no turning point inside the hold (it only rises or only falls, e.g. a hold
+cut by the end of the video) is the peak its largest value, and a note says so.
+
 Notes
 -----
 Pixels of the upright frame, x right, y down ("higher" = smaller y). Real timestamps.
@@ -36,7 +52,7 @@ import numpy as np
 
 from metrics.events.base import Event, make_event, peak_of_largest
 from metrics.events.body import BodyParams, BodySignals, body_signals, foot_speed_legs_per_s, lift_legs
-from metrics.events.signals import drop_short_runs, hysteresis, run_duration_s, runs
+from metrics.events.signals import drop_short_runs, hysteresis, largest_turning_point, run_duration_s, runs
 from vision.landmarks import SIDES, other_side
 from vision.track import LandmarkTrack
 
@@ -155,8 +171,9 @@ def detect_single_leg_stance(
     track : LandmarkTrack
         Cleaned landmarks, pixels, anatomical sides.
     angles : metrics.angles.AngleSeries, optional
-        Gives the peak (largest pelvic drop on the stance side); without it, or where the
-        drop cannot be measured, the peak is the middle of the hold (noted).
+        Gives the peak (highest turning point of the stance side's pelvic drop, see the
+        module notes); without it, or where the drop cannot be measured, the peak is the
+        middle of the hold (noted).
     side : {"auto", "left", "right"}
         Keep only holds on this stance limb ("auto": both).
     params : HoldParams
@@ -181,7 +198,12 @@ def detect_single_leg_stance(
         notes = []
         peak = None
         if angles is not None:
-            peak = peak_of_largest(angles.get("pelvic_drop_deg", stance), start, end)
+            drop = angles.get("pelvic_drop_deg", stance)
+            peak = largest_turning_point(drop, start, end)
+            if peak is None:
+                peak = peak_of_largest(drop, start, end)
+                if peak is not None:
+                    notes.append("the pelvic drop had no turning point in this hold; peak at its largest value")
         if peak is None:
             peak = (start + end) // 2
             notes.append("pelvic drop not measurable in this hold; peak set at its middle")

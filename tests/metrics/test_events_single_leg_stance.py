@@ -104,3 +104,48 @@ def test_side_filter_and_peak_without_angles():
     (event,) = detect_single_leg_stance(track, side="left")
     assert event.peak_index == (event.start_index + event.end_index) // 2
     assert any("peak set at its middle" in note for note in event.notes)
+
+
+def angles_with_drop(times_s, stance, drop_deg):
+    zeros = np.zeros(len(times_s))
+    values = {name: {side: zeros.copy() for side in SIDES} for name in ANGLE_NAMES}
+    values["pelvic_drop_deg"][stance] = np.asarray(drop_deg, dtype=float)
+    return AngleSeries(times_s=times_s, values=values)
+
+
+@pytest.mark.parametrize("stance", ["left", "right"])
+def test_peak_is_not_the_weight_transfer_at_the_hold_edges(stance):
+    # Raw landmarks can make the pelvis look *hitched* on one leg: -1 deg standing,
+    # -7 deg during the hold, with one sway bump up to -6 deg at 4.0 s. The drop moves
+    # between the two levels while the foot goes up (1.0-1.3 s) and down (6.0-6.3 s), so
+    # the largest value of the detected hold is at its edges, in the weight transfer.
+    t = steady_times(8.0)
+    on_one_leg = smooth_step(t, 1.0, 0.3) - smooth_step(t, 6.0, 0.3)
+    bump = 0.5 * (1 - np.cos(2 * np.pi * np.clip((t - 3.5) / 1.0, 0, 1)))  # 0 outside 3.5-4.5 s, 1 at 4.0 s
+    drop = -1.0 - 6.0 * on_one_leg + 1.0 * bump
+    (event,) = detect_single_leg_stance(hold_track(t, stance), angles_with_drop(t, stance, drop))
+    assert event.peak_s == pytest.approx(4.0, abs=1 / 30)
+    assert not any("turning point" in note for note in event.notes)
+
+
+def test_drop_growing_until_foot_down_peaks_just_before_it():
+    # The pelvis drops more and more (2 deg at 1.3 s to 8 deg at 6.0 s) and levels again
+    # as the foot comes down (6.0-6.3 s): the peak is at 6.0 s.
+    t = steady_times(8.0)
+    on_one_leg = smooth_step(t, 1.0, 0.3) - smooth_step(t, 6.0, 0.3)
+    growing = 2.0 + 6.0 * np.clip((t - 1.3) / 4.7, 0, 1)
+    drop = -1.0 + (growing + 1.0) * on_one_leg
+    (event,) = detect_single_leg_stance(hold_track(t, "left"), angles_with_drop(t, "left", drop))
+    assert event.peak_s == pytest.approx(6.0, abs=2 / 30)
+
+
+def test_drop_without_turning_point_peaks_at_its_largest_value_with_a_note():
+    # Hold cut by the end of the video while the drop still grows: no turning point. The
+    # foot ends 0.4 leg lengths up, clearly off the ground without a later foot-down.
+    t = steady_times(5.0)
+    lift = smooth_step(t, 1.0, 0.3) * 0.4 / 0.3
+    drop = np.linspace(0.0, 9.0, len(t))
+    (event,) = detect_single_leg_stance(hold_track(t, "left", lift=lift), angles_with_drop(t, "left", drop))
+    assert not event.complete
+    assert event.peak_index == event.end_index == len(t) - 1
+    assert any("no turning point" in note for note in event.notes)
