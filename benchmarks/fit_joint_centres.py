@@ -11,6 +11,8 @@ Usage::
     python -m benchmarks.fit_joint_centres measure --cohort /work/scratch/cohort
     python -m benchmarks.fit_joint_centres fit --cohort /work/scratch/cohort --out metrics/joint_centre_model.json
     python -m benchmarks.fit_joint_centres evaluate --cohort /work/scratch/cohort [--cohort sample_videos --cache DIR]
+    python -m benchmarks.fit_joint_centres variants --cohort /work/scratch/cohort \
+        --videos /work/shared/videos/real --real-cache /work/scratch/lmcache
 
 ``measure`` prints, per joint and view, the offset of MediaPipe's landmark from the true
 joint centre (lateral and downward, in true inter-hip distances) and, per task and angle,
@@ -18,12 +20,18 @@ the error of the raw angles at the true event peaks. ``fit`` learns the rule on 
 training split (``"split"`` in the truth file) with every frame and its mirror image, picks
 the ridge penalty by leave-clips-out cross-validation and writes the coefficients.
 ``evaluate`` prints raw and corrected angle errors at the true peaks per split and task.
+``variants`` prints, for the committed rule and the alternatives tried, the validation clips'
+MAE at the true peaks and the distance of raw and corrected points from the Pose2Sim
+multi-view reference (the guard: hips, knees and ankles no further than raw on both cameras),
+then the rule's effect on the few Pose2Sim frames its range check accepts.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +42,7 @@ from metrics.joint_centres import (
     CORRECTED_JOINTS, JointCentreModel, TrainingRange, body_features, body_frame, estimate_joint_centres, load_model,
     mahalanobis_d2,
 )
-from vision.landmarks import SIDES, other_side
+from vision.landmarks import SIDES, Landmark, other_side
 from vision.track import LandmarkTrack
 
 FEATURE_JOINTS = ("shoulder", "hip", "knee", "ankle", "foot_index")
@@ -367,9 +375,146 @@ def evaluate(clips: list[Clip], model: JointCentreModel | None = None) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- variants
+def _smoothed(correct, window_s: float):
+    """The same rule with its pixel offsets averaged over a centred window (NaN-aware)."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    def run(track: LandmarkTrack) -> LandmarkTrack:
+        out = correct(track)
+        half = int(round(window_s / 2 / np.median(np.diff(track.times_s))))
+        offsets = out.xy_px - track.xy_px
+        padded = np.pad(offsets, ((half, half), (0, 0), (0, 0)), constant_values=np.nan)
+        windows = sliding_window_view(padded, 2 * half + 1, axis=0)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = np.nanmean(windows, axis=-1)
+        return track.with_xy(np.where(np.isnan(offsets), np.nan, track.xy_px + mean))
+    return run
+
+
+def _hip_tilt_only(correct):
+    """Hips keep MediaPipe's mid-point and width; only the hip line's direction is corrected."""
+    def run(track: LandmarkTrack) -> LandmarkTrack:
+        out = correct(track)
+        raw_l, raw_r = track.point("left_hip"), track.point("right_hip")
+        across = out.point("left_hip") - out.point("right_hip")
+        unit = across / np.linalg.norm(across, axis=1, keepdims=True)
+        half = np.linalg.norm(raw_l - raw_r, axis=1, keepdims=True) / 2
+        mid = (raw_l + raw_r) / 2
+        xy = out.xy_px.copy()
+        xy[:, Landmark.LEFT_HIP], xy[:, Landmark.RIGHT_HIP] = mid + half * unit, mid - half * unit
+        return out.with_xy(xy)
+    return run
+
+
+def _only(correct, joints: tuple[str, ...]):
+    """Only ``joints`` (e.g. knee, ankle) take the corrected points; the others stay raw."""
+    def run(track: LandmarkTrack) -> LandmarkTrack:
+        out = correct(track)
+        xy = track.xy_px.copy()
+        for side in SIDES:
+            for joint in joints:
+                xy[:, Landmark[f"{side}_{joint}".upper()]] = out.point(f"{side}_{joint}")
+        return track.with_xy(xy)
+    return run
+
+
+def variant_rules(train: list[Clip], committed: JointCentreModel) -> dict:
+    """Named ways of correcting a track: the committed rule and the alternatives tried."""
+    from metrics.joint_centres import RangeParams
+
+    everywhere = dataclasses.replace(committed, training_range=None)
+
+    def rule(model, **kw):
+        return lambda t: estimate_joint_centres(t, model=model, **kw)
+
+    quiet = {"verbose": False, "corrected": ("hip", "knee", "ankle")}
+    constant = fit_model(train, alphas=(0.1,), inputs_of={j: () for j in INPUTS_OF}, **quiet)
+    stiff = fit_model(train, alphas=(100.0,), **quiet)
+    return {
+        "rule everywhere (before this change)": rule(everywhere),
+        "rule everywhere, offsets averaged over 0.2 s": _smoothed(rule(everywhere), 0.2),
+        "rule everywhere, offsets averaged over 0.5 s": _smoothed(rule(everywhere), 0.5),
+        "rule everywhere, hips: only the hip line's tilt": _hip_tilt_only(rule(everywhere)),
+        "rule everywhere, knees and ankles only": _only(rule(everywhere), ("knee", "ankle")),
+        "rule everywhere, knees only": _only(rule(everywhere), ("knee",)),
+        "constant offsets (no inputs), everywhere": rule(dataclasses.replace(constant, training_range=None)),
+        "ridge penalty 100 (vs 0.1), everywhere": rule(dataclasses.replace(stiff, training_range=None)),
+        "per-frame fade only (no clip check)": rule(committed, range_params=RangeParams(check_clip=False)),
+        "per-frame fade, knees only": _only(rule(committed, range_params=RangeParams(check_clip=False)), ("knee",)),
+        "committed: per-frame fade + clip check": rule(committed),
+    }
+
+
+def variants_table(clips: list[Clip], videos: Path, real_cache: Path | None) -> str:
+    """Validation MAE at the true peaks and the Pose2Sim guard, for every variant (markdown)."""
+    from benchmarks.joint_centres_real import GUARD_JOINTS, POSE2SIM, guard_distances, load_reference, time_stamp_lag
+
+    committed = load_model()
+    rules = variant_rules([c for c in clips if c.split == "train"], committed)
+    validation = [c for c in clips if c.split == "validation"]
+    real = {}
+    for stem in POSE2SIM:
+        video = videos / f"{stem}.mp4"
+        real[stem] = (prepare(raw_landmarks(video, cache=real_cache)), load_reference(video))
+    cams = [s.rsplit("_", 1)[1] for s in POSE2SIM]
+    lines = ["| variant | " + " | ".join(ANGLE_SHORT[a] for a in ANGLE_NAMES) + " | "
+             + " | ".join(f"{cam} {j}" for cam in cams for j in GUARD_JOINTS) + " | guard | guard, time-aligned |",
+             "|---|" + "---|" * (len(ANGLE_NAMES) + len(cams) * len(GUARD_JOINTS) + 2)]
+    raw_rows = [r for c in validation for r in peak_errors(c, track_points(c.track))]
+    lines.append("| raw MediaPipe | " + " | ".join(f"{np.nanmean(np.abs([r[a] for r in raw_rows])):.2f}"
+                                                   for a in ANGLE_NAMES)
+                 + " | " + " | ".join("" for _ in cams for _ in GUARD_JOINTS) + " | | |")
+    for name, correct in rules.items():
+        rows = [r for c in validation for r in peak_errors(c, track_points(correct(c.track)))]
+        cells = [f"{np.nanmean(np.abs([r[a] for r in rows])):.2f}" for a in ANGLE_NAMES]
+        passed = {"plain": True, "aligned": True}
+        for stem, (track, reference) in real.items():
+            corrected = correct(track)
+            plain = guard_distances(track, corrected, reference, lag=0)
+            aligned = guard_distances(track, corrected, reference, lag=time_stamp_lag(track, reference))
+            for joint in GUARD_JOINTS:
+                raw_px, cor_px = plain[joint][:2]
+                worse = cor_px > raw_px + 1e-9
+                passed["plain"] &= not worse
+                passed["aligned"] &= aligned[joint][1] <= aligned[joint][0] + 1e-9
+                cells.append(f"{raw_px:.1f} → {cor_px:.1f}{' ✗' if worse else ''}")
+        cells += ["pass" if passed["plain"] else "FAIL", "pass" if passed["aligned"] else "FAIL"]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def in_range_frames_table(videos: Path, real_cache: Path | None) -> str:
+    """On the Pose2Sim frames the range check accepts (weight 1), the rule's effect vs the reference."""
+    from benchmarks.joint_centres_real import GUARD_JOINTS, POSE2SIM, load_reference
+    from metrics.joint_centres import RangeParams, range_check
+
+    committed = load_model()
+    everywhere = dataclasses.replace(committed, training_range=None)
+    lines = ["| clip | point | frames with full weight | raw px | corrected px |", "|---|---|---|---|---|"]
+    for stem in POSE2SIM:
+        video = videos / f"{stem}.mp4"
+        track, reference = prepare(raw_landmarks(video, cache=real_cache)), load_reference(video)
+        weights = range_check(track, model=committed, params=RangeParams(check_clip=False)).weights
+        corrected = estimate_joint_centres(track, model=everywhere)
+        n = min(len(track), len(reference["t"]))
+        for joint in GUARD_JOINTS:
+            for side in SIDES:
+                name = f"{side}_{joint}"
+                full = weights[:n, committed.joints.index(name)] >= 1.0
+                if not full.any():
+                    lines.append(f"| {stem} | {name} | 0 | | |")
+                    continue
+                raw = np.linalg.norm(track.point(name)[:n] - reference[name][:n], axis=1)[full]
+                cor = np.linalg.norm(corrected.point(name)[:n] - reference[name][:n], axis=1)[full]
+                lines.append(f"| {stem} | {name} | {int(full.sum())} | {np.nanmean(raw):.1f} | {np.nanmean(cor):.1f} |")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("measure", "fit", "evaluate"))
+    parser.add_argument("command", choices=("measure", "fit", "evaluate", "variants"))
     parser.add_argument("--cohort", type=Path, action="append", required=True)
     parser.add_argument("--cache", type=Path, default=None, help="folder for landmark caches")
     parser.add_argument("--out", type=Path, default=Path("metrics/joint_centre_model.json"))
@@ -378,6 +523,9 @@ def main(argv=None) -> None:
                         help="local: each joint moved by nearby landmarks only (INPUTS_OF); all: by every feature")
     parser.add_argument("--joints", nargs="*", default=list(CORRECTED_JOINTS), help="joints to correct")
     parser.add_argument("--alphas", type=float, nargs="*", default=[0.01, 0.1, 1.0, 10.0])
+    parser.add_argument("--videos", type=Path, default=Path("../shared/videos/real"),
+                        help="variants: folder with the Pose2Sim clips and their *.reference.json")
+    parser.add_argument("--real-cache", type=Path, default=None, help="variants: landmark cache of the real clips")
     args = parser.parse_args(argv)
     clips = load_clips(args.cohort, cache=args.cache)
     if args.command == "measure":
@@ -389,6 +537,10 @@ def main(argv=None) -> None:
         args.out.write_text(json.dumps(model.to_dict(), indent=1) + "\n")
         print(f"wrote {args.out} (alpha {model.info['ridge_alpha']:g}, {model.info['n_clips']} clips)")
         print(evaluate(clips, model))
+    elif args.command == "variants":
+        print(variants_table(clips, args.videos, args.real_cache))
+        print()
+        print(in_range_frames_table(args.videos, args.real_cache))
     else:
         model = load_model(args.model) if args.model else None
         print(evaluate(clips, model))

@@ -149,7 +149,11 @@ def reference_distances(video: Path, *, cache: Path | None,
         ra, ca, _, _ = aligned[joint]
         rows.append(f"| {video.stem} | {joint} | {r:.1f} | {c:.1f} | {r / width:.3f} | {c / width:.3f} | "
                     f"({mr[0]:+.1f}, {mr[1]:+.1f}) | ({mc[0]:+.1f}, {mc[1]:+.1f}) | {ra:.1f} | {ca:.1f} |")
-    rows.append(f"| {video.stem} | (reference inter-hip distance {width:.0f} px) | | | | | | | | |")
+    def hip_width(t: LandmarkTrack) -> float:
+        return float(np.nanmean(np.linalg.norm(t.point("left_hip") - t.point("right_hip"), axis=1)))
+
+    rows.append(f"| {video.stem} | (inter-hip distance: reference {width:.0f} px, raw {hip_width(track):.0f} px, "
+                f"corrected {hip_width(corrected):.0f} px) | | | | | | | | |")
     return rows
 
 
