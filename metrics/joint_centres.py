@@ -4,7 +4,8 @@ For clinicians, in one sentence: MediaPipe's hip, knee and ankle points are not 
 centres (its hips sit too close together, follow only part of a pelvic tilt and are pulled up
 by a lifted thigh), so each is moved by a fixed straight-line rule, learned on rendered bodies
 whose true joint centres are known, that reads where the person's shoulders, hips, knees,
-ankles and toes are, measured in units of their own trunk length.
+ankles and toes are, measured in units of their own trunk length; the rule switches itself
+off for postures and camera views unlike those it was learned on.
 
 The shoulders are left where MediaPipe puts them: on held-out rendered clips moving them made
 the trunk lean only marginally more accurate (MediaPipe's trunk lean is already within about
@@ -13,7 +14,7 @@ the trunk lean only marginally more accurate (MediaPipe's trunk lean is already 
 The rule switches itself off for postures and camera views it was not fitted on: a frame whose
 landmarks (in the body frame) lie far outside the range of the training frames gets a
 correction faded towards zero, and a video whose typical frame lies outside that range gets
-no correction at all (see :class:`TrainingRange`). On the oblique real clips where the
+no correction at all (see :class:`TrainingRange`, :class:`RangeParams`, :func:`range_check`). On the oblique real clips where the
 unrestricted rule moved points away from a multi-camera reference, it is switched off this way.
 
 The rule is :class:`JointCentreModel`, stored in ``metrics/joint_centre_model.json`` (about a
@@ -87,6 +88,10 @@ class RangeParams:
 
     fade_ratio: float = 2.0
     check_clip: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.fade_ratio > 1.0:
+            raise ValueError(f"fade_ratio must be above 1, got {self.fade_ratio}")
 
 
 @dataclass(frozen=True)

@@ -256,3 +256,8 @@ def test_committed_rule_corrects_a_typical_frontal_posture_and_not_a_turned_one(
     out = estimate_joint_centres(make_track(turned))
     np.testing.assert_allclose(out.xy_px, make_track(turned).xy_px)
     assert not range_check(make_track(turned)).clip_in_range
+
+
+def test_a_fade_ratio_of_one_or_less_is_refused():
+    with pytest.raises(ValueError):
+        RangeParams(fade_ratio=1.0)
