@@ -6,9 +6,11 @@ The recogniser runs the event detectors and weighs what they find, in this order
    the camera, or on a treadmill / in place);
 2. **step_down** or **single_leg_squat**: repetitions of the mid-hip going down and up
    while one foot stays put. A step-down's stance foot is on a step, so at the deepest
-   point the other foot reaches *lower* in the image than the stance foot (towards the
-   floor); in a single-leg squat both are on the same floor and the other foot is held
-   up, level with or above the stance foot;
+   point the other leg reaches down beside the step: its knee and its foot are both
+   *lower* in the image than the stance knee and foot. In a single-leg squat both feet
+   are on the same floor and the other leg is held up: held forwards, its knee is higher
+   than the stance knee (its foot may still look low through perspective); bent behind,
+   its foot is higher (see :class:`TaskParams` for the measured separation);
 3. **single_leg_stance**: one foot off the ground for a while, the body staying up;
 4. none of these: both feet stayed on the ground (e.g. standing exercises), reported as
    "no single-leg task found" rather than forced into a task.
@@ -40,6 +42,8 @@ from metrics.events.step_down import (
     detect_repetitions,
     find_repetitions,
     free_foot_drop_legs,
+    free_knee_drop_legs,
+    free_leg_reach_legs,
     stance_side_of_repetition,
 )
 from vision.landmarks import SIDES
@@ -71,18 +75,32 @@ class TaskParams:
         Below this share of consecutive stance phases switching foot it is not walking.
     confident_gait_alternation : float
         Share of consecutive stance phases that switch foot for a confident call.
+    step_min_reach_legs : float
+        At the deepest point of a repetition, how far the other leg reaches below the
+        stance leg (:func:`metrics.events.step_down.free_leg_reach_legs`: the smaller of
+        the other knee's and the other foot's drop below the stance knee and foot, leg
+        lengths, median over the repetitions); at least this much is a step-down.
+        Measured on the rendered cohort with known task (MediaPipe full, raw landmarks,
+        smoothed at 3 Hz; median over a clip's repetitions), choosing the cut-off on its
+        training clips only (leaving out the split's validation clips c004, c014, ... and
+        also every fifth clip c000, c010, ...): 7 single-leg squats -0.274, -0.257, -0.188,
+        -0.117, -0.053, -0.044, -0.019; 6 step-downs +0.046, +0.069, +0.109, +0.110,
+        +0.133, +0.142. The cut-off 0.01 lies in the middle of that gap. Checked on clips
+        not used to choose it, all on the right side: 4 squats -0.190 to -0.039 and 5
+        step-downs +0.055 to +0.196 of the cohort; the committed samples, 2 squats -0.268
+        and -0.017 and 4 step-downs +0.057 to +0.111. With the joint-centre correction the
+        gap over all of them is -0.031 to +0.056. The other foot's drop alone (the previous
+        rule, cut-off 0.15) did not separate them: squats whose free foot is held forwards
+        read up to +0.134 from the front (the foot comes towards a camera above it, so it
+        looks lower), one step-down filmed from above +0.133.
+    step_reach_margin_legs : float
+        Closer than this to ``step_min_reach_legs`` the step-down / squat call is unsure:
+        -0.01 to +0.03 leg lengths, inside the measured gap (the nearest training clips are
+        0.029 and 0.036 away from the cut-off).
     step_min_drop_legs : float
-        At the deepest point of a repetition, the other foot lower than the stance foot
-        by at least this (leg lengths) means it reaches below a step: a step-down. A 15-20
-        cm step is 0.18-0.25 of an 80 cm leg; a single-leg squat's free foot held a little
-        forwards looks lower than the stance foot through perspective. Measured on rendered
-        clips with known task (MediaPipe full, median over repetitions): 13 single-leg squats
-        read -0.27 to +0.13, 15 step-downs +0.15 to +0.29 but one at +0.13 (a 15 cm box
-        filmed from above); 0.15 sits in that gap. MediaPipe's world landmarks did not
-        separate the two better (foot height difference +0.04 m in a squat, +0.05 m in a
-        step-down).
-    step_margin_legs : float
-        Closer than this to ``step_min_drop_legs`` the step-down / squat call is unsure.
+        Used only when the knees were not seen: the other foot at least this much lower
+        than the stance foot (leg lengths) is a step-down, and the call is always unsure
+        (perspective makes a squat's free foot held forwards look up to 0.13 lower).
     min_feet_seen_share : float
         With both feet seen in fewer frames than this share, "no task found" says the feet
         were not seen rather than that they stayed on the ground.
@@ -94,8 +112,9 @@ class TaskParams:
     min_gait_phases: int = 3
     min_gait_alternation: float = 0.5
     confident_gait_alternation: float = 0.75
+    step_min_reach_legs: float = 0.01
+    step_reach_margin_legs: float = 0.02
     step_min_drop_legs: float = 0.15
-    step_margin_legs: float = 0.03
     confident_hold_s: float = 0.8
     min_feet_seen_share: float = 0.5
 
@@ -285,6 +304,61 @@ def _disagreement(seen: TaskDetection, task: str | None, side: str) -> str:
     return "".join(" " + n for n in notes)
 
 
+def _median(values) -> float:
+    values = np.asarray(values, dtype=float)
+    return float(np.median(values[np.isfinite(values)])) if np.any(np.isfinite(values)) else float("nan")
+
+
+def _below_or_above(value: float, what: str) -> str:
+    return f"{abs(value):.2f} leg lengths {'below' if value >= 0 else 'above'} {what}"
+
+
+def _repetition_task(track, body, single_leg_reps, candidates, *, side, side_note, params) -> TaskDetection:
+    """Step-down or single-leg squat, from how far the other leg reaches below the stance leg."""
+    reach = _median([free_leg_reach_legs(body, stance, rep.peak) for rep, stance in single_leg_reps])
+    knee = _median([free_knee_drop_legs(body, stance, rep.peak) for rep, stance in single_leg_reps])
+    foot = _median([free_foot_drop_legs(body, stance, rep.peak) for rep, stance in single_leg_reps])
+    n = len(single_leg_reps)
+    evidence = f"{n} repetition{'s' if n != 1 else ''} with one foot staying put; at the deepest point the other "
+    if np.isfinite(reach):
+        is_step = reach >= params.step_min_reach_legs
+        unsure = abs(reach - params.step_min_reach_legs) < params.step_reach_margin_legs
+        evidence += f"knee is {_below_or_above(knee, 'the stance knee')} and the other foot {_below_or_above(foot, 'the stance foot')}"
+    elif np.isfinite(foot):
+        is_step = foot >= params.step_min_drop_legs
+        unsure = True
+        evidence += f"foot is {_below_or_above(foot, 'the stance foot')} (the knees were not seen)"
+    else:
+        is_step, unsure = False, True
+        evidence += "foot was not seen"
+    rep_task = "step_down" if is_step else "single_leg_squat"
+    candidates.append(TaskCandidate(rep_task, n, evidence))
+    events = detect_repetitions(
+        track, task=rep_task, side=side, params=STEP_DOWN_PARAMS if is_step else SINGLE_LEG_SQUAT_PARAMS
+    )
+    if is_step:
+        what = "a step-down (the other leg reaches down below the stance leg, off a step)"
+    else:
+        what = "a single-leg squat on level ground (the other leg is held up)"
+    reason = f"Repetitions on one leg: {evidence}, so {what}.{side_note}"
+    if not np.isfinite(foot):
+        reason += (
+            " Without the other foot a step-down cannot be told from a squat, so the call is unsure: "
+            "keep both feet in the picture, or choose the task by hand."
+        )
+    elif not np.isfinite(reach):
+        reason += (
+            " Without the knees a squat's free foot held forwards can look as low as a step-down's, so the call "
+            "is unsure: keep the whole legs in the picture, or choose the task by hand."
+        )
+    elif unsure:
+        reason += (
+            " The other leg reaches about as low as the stance leg, so a step-down cannot be told from a squat "
+            "and the call is unsure."
+        )
+    return TaskDetection(rep_task, not unsure, reason, _common_side(events), tuple(candidates), tuple(events))
+
+
 def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams) -> TaskDetection:
     """The automatic recognition (``task="auto"``), with the user's stance side if given."""
     side_note = "" if side == "auto" else f" Stance limb set by the user: {side}."
@@ -319,37 +393,7 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
     # A repetition cut by the video's start or end is not enough on its own: a person
     # who is lowest in the first frames (getting up, or walking away) would look like one.
     if any(rep.complete for rep, _ in single_leg_reps):
-        drops = [free_foot_drop_legs(body, stance, rep.peak) for rep, stance in single_leg_reps]
-        drop = float(np.nanmedian(drops)) if np.any(np.isfinite(drops)) else float("nan")
-        is_step = bool(np.isfinite(drop) and drop >= params.step_min_drop_legs)
-        rep_task = "step_down" if is_step else "single_leg_squat"
-        n = len(single_leg_reps)
-        if np.isfinite(drop):
-            where_foot = f"is {abs(drop):.2f} leg lengths {'below' if drop >= 0 else 'above'} the stance foot"
-        else:
-            where_foot = "was not seen"
-        evidence = (
-            f"{n} repetition{'s' if n != 1 else ''} with one foot staying put; at the deepest point the other foot "
-            + where_foot
-        )
-        candidates.append(TaskCandidate(rep_task, len(single_leg_reps), evidence))
-        unsure = not np.isfinite(drop) or abs(drop - params.step_min_drop_legs) < params.step_margin_legs
-        events = detect_repetitions(
-            track, task=rep_task, side=side, params=STEP_DOWN_PARAMS if is_step else SINGLE_LEG_SQUAT_PARAMS
-        )
-        what = "a step-down (the other foot reaches below a step)" if is_step else "a single-leg squat on level ground"
-        reason = f"Repetitions on one leg: {evidence}, so {what}.{side_note}"
-        if not np.isfinite(drop):
-            reason += (
-                " Without the other foot a step-down cannot be told from a squat, so the call is unsure: "
-                "keep both feet in the picture, or choose the task by hand."
-            )
-        elif unsure:
-            reason += (
-                f" That is close to the {params.step_min_drop_legs:g} leg lengths (a 15-20 cm step) that separate a "
-                "step-down from a squat, so the call is unsure."
-            )
-        return TaskDetection(rep_task, not unsure, reason, _common_side(events), tuple(candidates), tuple(events))
+        return _repetition_task(track, body, single_leg_reps, candidates, side=side, side_note=side_note, params=params)
     if reps:
         candidates.append(
             TaskCandidate("single_leg_squat", 0, f"{len(reps)} up-down movements of the hips, but both feet stayed put")

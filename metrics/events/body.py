@@ -53,6 +53,8 @@ class BodySignals:
     times_s : ndarray, shape (T,)
     foot_xy_px : dict
         ``{"left": (T, 2), "right": (T, 2)}``, mean of ankle, heel and foot index.
+    knee_xy_px : dict
+        ``{"left": (T, 2), "right": (T, 2)}``, the knee landmarks, smoothed like the feet (NaN where not seen).
     mid_hip_xy_px : ndarray, shape (T, 2)
     leg_length_px : ndarray, shape (T,)
         Running median of the longer leg's hip-knee plus knee-ankle length (a sum of
@@ -66,6 +68,7 @@ class BodySignals:
     mid_hip_xy_px: np.ndarray
     leg_length_px: np.ndarray
     pelvis_width_px: np.ndarray
+    knee_xy_px: dict[str, np.ndarray] | None = None
 
     def foot_y_legs(self, side: str) -> np.ndarray:
         """Foot height as image y in leg lengths (larger = lower in the image)."""
@@ -84,7 +87,7 @@ def _distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def body_signals(track: LandmarkTrack, *, params: BodyParams = BodyParams()) -> BodySignals:
-    """Feet, mid-hip, leg length and pelvis width of a track, smoothed.
+    """Feet, knees, mid-hip, leg length and pelvis width of a track, smoothed.
 
     Parameters
     ----------
@@ -104,6 +107,7 @@ def body_signals(track: LandmarkTrack, *, params: BodyParams = BodyParams()) -> 
             counts = np.sum(np.isfinite(points[..., 0]), axis=0)
             mean = np.where(counts[:, None] > 0, np.nansum(points, axis=0) / np.maximum(counts, 1)[:, None], np.nan)
         feet[side] = _smooth_xy(t, mean, params)
+    knees = {side: _smooth_xy(t, track.point(f"{side}_knee"), params) for side in SIDES}
     mid_hip = _smooth_xy(t, (track.point("left_hip") + track.point("right_hip")) / 2.0, params)
     # hip-knee plus knee-ankle (does not shrink when the knee bends); the straight
     # hip-ankle distance where the knee was not seen
@@ -121,7 +125,9 @@ def body_signals(track: LandmarkTrack, *, params: BodyParams = BodyParams()) -> 
     leg = lowpass(t, interpolate_gaps(t, leg, max_gap_s=np.inf), cutoff_hz=params.size_cutoff_hz)
     width = rolling_median(t, _distance(track.point("left_hip"), track.point("right_hip")), window_s=params.size_window_s)
     width = lowpass(t, interpolate_gaps(t, width, max_gap_s=np.inf), cutoff_hz=params.size_cutoff_hz)
-    return BodySignals(times_s=t, foot_xy_px=feet, mid_hip_xy_px=mid_hip, leg_length_px=leg, pelvis_width_px=width)
+    return BodySignals(
+        times_s=t, foot_xy_px=feet, mid_hip_xy_px=mid_hip, leg_length_px=leg, pelvis_width_px=width, knee_xy_px=knees
+    )
 
 
 def foot_speed_legs_per_s(body: BodySignals, side: str, *, vertical_only: bool = False) -> np.ndarray:

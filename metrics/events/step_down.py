@@ -277,11 +277,46 @@ def free_foot_drop_legs(body: BodySignals, stance: str, frame: int) -> float:
     """How much lower in the image the other foot is than the stance foot at ``frame``, leg lengths.
 
     Positive in a step-down at its deepest point (the other foot reaches down below the
-    step), negative in a single-leg squat (the other foot is held up). Pixels, y down.
+    step). In a single-leg squat the other foot is held up, but when it is held forwards
+    (towards a camera in front, above the feet) it can look lower than the stance foot
+    through perspective. Pixels, y down.
     """
     other = other_side(stance)
     drop = body.foot_xy_px[other][frame, 1] - body.foot_xy_px[stance][frame, 1]
     return float(drop / body.leg_length_px[frame])
+
+
+def free_knee_drop_legs(body: BodySignals, stance: str, frame: int) -> float:
+    """How much lower in the image the other knee is than the stance knee at ``frame``, leg lengths.
+
+    NaN where a knee was not seen. Pixels, y down.
+    """
+    if body.knee_xy_px is None:
+        return float("nan")
+    other = other_side(stance)
+    drop = body.knee_xy_px[other][frame, 1] - body.knee_xy_px[stance][frame, 1]
+    return float(drop / body.leg_length_px[frame])
+
+
+def free_leg_reach_legs(body: BodySignals, stance: str, frame: int) -> float:
+    """How far the other leg reaches below the stance leg at ``frame``: the smaller of the knee's and the foot's drop.
+
+    In leg lengths, positive when both the other knee and the other foot are lower in the
+    image than the stance knee and foot. At the deepest point of a step-down the other leg
+    reaches down beside the step, so both its knee and its foot are lower; in a single-leg
+    squat the other leg is held up off the floor, so its knee is higher (leg held forwards,
+    even when perspective makes that foot look low) or its foot is (leg bent behind).
+    NaN when a knee or a foot was not seen.
+
+    Notes
+    -----
+    Pixels, y down; leg lengths so that camera distance does not matter.
+    """
+    knee = free_knee_drop_legs(body, stance, frame)
+    foot = free_foot_drop_legs(body, stance, frame)
+    if not (np.isfinite(knee) and np.isfinite(foot)):
+        return float("nan")
+    return min(knee, foot)
 
 
 def detect_repetitions(

@@ -46,14 +46,16 @@ def make_track(
     wrist_dx: dict | None = None,
     knee_dx: dict | None = None,
     trunk_dx: np.ndarray | float = 0.0,
+    knee_dy: dict | None = None,
 ) -> LandmarkTrack:
     """A front-view track; offsets are pixels (arrays of shape (T,) or scalars).
 
     ``foot_dy[side] < 0`` lifts that foot. ``hip_tilt_px`` lowers the left hip and raises
     the right one by that many pixels. ``wrist_dx[side]`` moves a wrist away from the
-    body (outwards). ``knee_dx[side]`` moves a knee towards the midline. ``trunk_dx``
-    moves the shoulders (and head) sideways, tilting the trunk: towards the image right
-    for positive values.
+    body (outwards). ``knee_dx[side]`` moves a knee towards the midline, ``knee_dy[side]``
+    down the image (negative: up, e.g. a thigh lifted forwards). ``trunk_dx`` moves the
+    shoulders (and head) sideways, tilting the trunk: towards the image right for
+    positive values.
     """
     t = np.asarray(times_s, dtype=float)
     n = len(t)
@@ -61,6 +63,7 @@ def make_track(
     foot_dy = foot_dy or {}
     wrist_dx = wrist_dx or {}
     knee_dx = knee_dx or {}
+    knee_dy = knee_dy or {}
 
     def arr(v):
         return np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy()
@@ -80,7 +83,7 @@ def make_track(
         ankle_x = CENTRE_X + s * PELVIS_PX / 2 + arr(foot_dx.get(side, 0.0))
         ankle_y = ANKLE_Y + arr(foot_dy.get(side, 0.0))
         knee_x = (hip_x + ankle_x) / 2 - s * arr(knee_dx.get(side, 0.0))
-        knee_y = (hip_y + ankle_y) / 2
+        knee_y = (hip_y + ankle_y) / 2 + arr(knee_dy.get(side, 0.0))
         put(f"{side}_hip", hip_x, hip_y)
         put(f"{side}_knee", knee_x, knee_y)
         put(f"{side}_ankle", ankle_x, ankle_y)

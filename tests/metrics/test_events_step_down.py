@@ -38,8 +38,12 @@ def step_down_track(times_s, stance, reps, *, depth_px=80.0, box_px=100.0):
     )
 
 
-def squat_track(times_s, stance, reps, *, depth_px=60.0, lift_px=60.0):
-    """Both feet on the floor level; the other foot held up and going down with the pelvis."""
+def squat_track(times_s, stance, reps, *, depth_px=60.0, lift_px=100.0):
+    """Both feet on the floor level; the other foot held up and going down with the pelvis.
+
+    At the deepest point the other foot is still ``lift_px - depth_px`` above the floor (it
+    never touches down in a single-leg squat), its knee half as much above the stance knee.
+    """
     bump = sum(raised_cosine(times_s, start, duration) for start, duration in reps)
     return make_track(
         times_s,
@@ -157,3 +161,38 @@ def test_invalid_arguments_raise():
         detect_repetitions(track, task="gait")
     with pytest.raises(ValueError, match="side"):
         detect_repetitions(track, side="middle")
+
+
+def test_free_leg_reach_is_the_smaller_of_the_knee_and_foot_drops():
+    # Step-down on a 100 px box: at the deepest point (2.0 s) the other foot is on the
+    # floor, 100 px below the stance foot; each knee lies halfway between its hip and
+    # ankle, so the other knee is 50 px below the stance knee (the hips are level).
+    from metrics.events.body import BodyParams, body_signals
+    from metrics.events.step_down import free_foot_drop_legs, free_knee_drop_legs, free_leg_reach_legs
+
+    t = steady_times(4.0)
+    body = body_signals(step_down_track(t, "left", [(1.0, 2.0)]), params=BodyParams(smoothing_cutoff_hz=3.0))
+    peak = int(np.argmin(np.abs(t - 2.0)))
+    leg = body.leg_length_px[peak]
+    assert free_foot_drop_legs(body, "left", peak) * leg == pytest.approx(100.0, abs=1.0)
+    assert free_knee_drop_legs(body, "left", peak) * leg == pytest.approx(50.0, abs=1.0)
+    assert free_leg_reach_legs(body, "left", peak) == free_knee_drop_legs(body, "left", peak)
+
+
+def test_free_leg_reach_is_nan_without_knees():
+    from metrics.events.body import body_signals
+    from metrics.events.step_down import free_leg_reach_legs
+
+    t = steady_times(4.0)
+    track = step_down_track(t, "left", [(1.0, 2.0)])
+    xy = track.xy_px.copy()
+    for side in ("left", "right"):
+        xy[:, track_index(f"{side}_knee")] = np.nan
+    body = body_signals(track.with_xy(xy))
+    assert np.isnan(free_leg_reach_legs(body, "left", 60))
+
+
+def track_index(name):
+    from vision.landmarks import LANDMARK_NAMES
+
+    return LANDMARK_NAMES.index(name)

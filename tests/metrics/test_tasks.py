@@ -156,9 +156,76 @@ def test_feet_not_seen_is_said_plainly(recwarn):
 
 
 def test_step_down_found_without_knee_landmarks():
+    # without the knees only the foot's drop is left (100 px = 0.24 leg lengths here), and
+    # a squat's free foot held forwards can look that low: the call says it is unsure
     t = steady_times(5.0)
     found = detect_task(_without(step_down_track(t, "left", [(1.0, 2.0)]), ("knee",)))
     assert found.task == "step_down" and found.stance_side == "left"
+    assert not found.confident
+    assert "knees were not seen" in found.reason
+
+
+REPS = [(1.0, 2.0), (4.0, 2.0)]
+
+
+def _one_leg_reps(t, stance, *, depth_px, box_px, other_foot_dy, other_knee_dy):
+    """Repetitions of the mid-hip going ``depth_px`` down on ``stance``, its foot ``box_px`` up on a box."""
+    bump = sum(raised_cosine(t, start, duration) for start, duration in REPS)
+    other = "left" if stance == "right" else "right"
+    return make_track(
+        t,
+        mid_hip_dy=-box_px + depth_px * bump,
+        foot_dy={stance: -box_px, other: other_foot_dy(bump)},
+        knee_dy={other: other_knee_dy(bump)},
+    )
+
+
+@pytest.mark.parametrize("stance", ["left", "right"])
+def test_squat_with_the_free_foot_held_forwards_is_not_a_step_down(stance):
+    # Filmed from the front and above, a free foot held forwards comes towards the camera
+    # and looks lower than the stance foot: 64 px (0.16 leg lengths) at the deepest point,
+    # as low as a step-down's. Its thigh is lifted forwards: the free knee is 80 px above
+    # where a straight leg would put it, 80 - 64 / 2 = 48 px above the stance knee.
+    t = steady_times(8.0)
+    track = _one_leg_reps(
+        t, stance, depth_px=60.0, box_px=0.0, other_foot_dy=lambda b: -40.0 + 104.0 * b, other_knee_dy=lambda b: -80.0 * b
+    )
+    found = detect_task(track)
+    assert found.task == "single_leg_squat"
+    assert found.confident
+    assert found.stance_side == stance
+    assert "above the stance knee" in found.reason
+
+
+def test_squat_with_the_free_leg_bent_behind_is_not_a_step_down():
+    # Free thigh hanging straight down, knee bent, foot held up behind: the free knee is
+    # 15 px below the stance knee at the deepest point, but the free foot is 90 px above
+    # the stance foot, so the free leg does not reach below the stance leg.
+    t = steady_times(8.0)
+    track = _one_leg_reps(
+        t, "left", depth_px=60.0, box_px=0.0, other_foot_dy=lambda b: -150.0 + 60.0 * b, other_knee_dy=lambda b: 60.0 * b
+    )
+    found = detect_task(track)
+    assert found.task == "single_leg_squat"
+    assert found.confident
+
+
+def test_free_leg_reaching_about_as_low_as_the_stance_leg_is_unsure():
+    # Step-down from a 100 px box whose free knee ends only 4 px (0.01 leg lengths) below
+    # the stance knee: right at the line between step-down and squat.
+    t = steady_times(8.0)
+    track = _one_leg_reps(
+        t,
+        "right",
+        depth_px=80.0,
+        box_px=100.0,
+        other_foot_dy=lambda b: -90.0 + 90.0 * b,
+        other_knee_dy=lambda b: -46.0 * b,
+    )
+    found = detect_task(track)
+    assert found.task in ("step_down", "single_leg_squat")
+    assert not found.confident
+    assert "unsure" in found.reason
 
 
 def test_sets_on_both_legs_in_one_video_give_each_repetition_its_own_stance():
