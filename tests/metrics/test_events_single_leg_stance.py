@@ -7,7 +7,15 @@ import pytest
 
 from metrics.angles import ANGLE_NAMES, AngleSeries
 from metrics.events.single_leg_stance import detect_single_leg_stance
-from tests.metrics.events_synthetic import LEG_PX, PELVIS_PX, make_track, smooth_step, steady_times, variable_times
+from tests.metrics.events_synthetic import (
+    LEG_PX,
+    PELVIS_PX,
+    make_track,
+    raised_cosine,
+    smooth_step,
+    steady_times,
+    variable_times,
+)
 from vision.landmarks import SIDES, other_side
 
 LIFT_PX = 0.3 * LEG_PX
@@ -149,3 +157,18 @@ def test_drop_without_turning_point_peaks_at_its_largest_value_with_a_note():
     assert not event.complete
     assert event.peak_index == event.end_index == len(t) - 1
     assert any("no turning point" in note for note in event.notes)
+
+
+def test_stance_foot_landmarks_creeping_up_do_not_cut_the_hold():
+    # While the free foot is up (1.0-6.3 s), the stance foot's landmarks rise 16 px (0.04
+    # leg lengths, more than the 0.03 lift test) and come back, slowly (1.5-4.5 s): a heel
+    # rise or landmark drift, not a step. Both feet cannot be off the ground at once; the
+    # free foot, lifted by 0.3 leg lengths, is the one off it.
+    t = steady_times(8.0)
+    lift = smooth_step(t, 1.0, 0.3) - smooth_step(t, 6.0, 0.3)
+    creep = 16.0 * raised_cosine(t, 1.5, 3.0)
+    track = make_track(t, foot_dy={"right": -LIFT_PX * lift, "left": -creep})
+    (event,) = detect_single_leg_stance(track)
+    assert event.side == "left"
+    assert event.start_s == pytest.approx(1.0, abs=0.1)
+    assert event.end_s == pytest.approx(6.3, abs=0.1)
