@@ -20,6 +20,7 @@ the error of the raw angles at the true event peaks. ``fit`` learns the rule on 
 training split (``"split"`` in the truth file) with every frame and its mirror image, picks
 the ridge penalty by leave-clips-out cross-validation and writes the coefficients.
 ``evaluate`` prints raw and corrected angle errors at the true peaks per split and task.
+``inputs`` compares the knee's input sets by leave-one-training-clip-out peak errors.
 ``variants`` prints, for the committed rule and the alternatives tried, the validation clips'
 MAE at the true peaks and the distance of raw and corrected points from the Pose2Sim
 multi-view reference (the guard: hips, knees and ankles no further than raw on both cameras),
@@ -50,12 +51,14 @@ FEATURE_JOINTS = ("shoulder", "hip", "knee", "ankle", "foot_index")
 INPUTS_OF = {
     "shoulder": (("both", "shoulder"), ("both", "hip")),
     "hip": (("both", "shoulder"), ("both", "hip"), ("both", "knee")),
-    "knee": (("both", "hip"), ("same", "knee"), ("same", "ankle")),
+    "knee": (("both", "shoulder"), ("both", "hip"), ("same", "knee"), ("same", "ankle")),
     "ankle": (("same", "knee"), ("same", "ankle"), ("same", "foot_index")),
 }
 """Which landmarks may move each joint (``same``: the joint's own side): the hips and shoulders
-are moved by the trunk, pelvis and thighs, a knee by the hips and its own leg, an ankle by its
-own shank and foot. A local rule is easier to explain and less able to learn accidents of the
+are moved by the trunk, pelvis and thighs, a knee by the trunk, the hips and its own leg (the
+shoulders tell how far the trunk is bent, which goes with how far the knee is bent; with them
+the leave-one-training-clip-out peak errors drop from 2.63 to 2.42 degrees for FPPA and from
+3.45 to 3.19 for hip adduction), an ankle by its own shank and foot. A local rule is easier to explain and less able to learn accidents of the
 renderer than one using every point (``--inputs all``)."""
 ANGLE_SHORT = {"pelvic_drop_deg": "drop", "trunk_lean_deg": "lean", "knee_fppa_deg": "FPPA",
                "hip_adduction_deg": "hip add"}
@@ -432,8 +435,12 @@ def variant_rules(train: list[Clip], committed: JointCentreModel) -> dict:
     quiet = {"verbose": False, "corrected": ("hip", "knee", "ankle")}
     constant = fit_model(train, alphas=(0.1,), inputs_of={j: () for j in INPUTS_OF}, **quiet)
     stiff = fit_model(train, alphas=(100.0,), **quiet)
+    knee_without_trunk = dict(INPUTS_OF, knee=(("both", "hip"), ("same", "knee"), ("same", "ankle")))
+    previous = fit_model(train, alphas=(0.1,), inputs_of=knee_without_trunk, **quiet)
     return {
-        "rule everywhere (before this change)": rule(everywhere),
+        "previous rule (knee without shoulders), everywhere": rule(dataclasses.replace(previous, training_range=None)),
+        "previous rule (knee without shoulders), fade + clip check": rule(previous),
+        "rule everywhere (no training range)": rule(everywhere),
         "rule everywhere, offsets averaged over 0.2 s": _smoothed(rule(everywhere), 0.2),
         "rule everywhere, offsets averaged over 0.5 s": _smoothed(rule(everywhere), 0.5),
         "rule everywhere, hips: only the hip line's tilt": _hip_tilt_only(rule(everywhere)),
@@ -445,6 +452,29 @@ def variant_rules(train: list[Clip], committed: JointCentreModel) -> dict:
         "per-frame fade, knees only": _only(rule(committed, range_params=RangeParams(check_clip=False)), ("knee",)),
         "committed: per-frame fade + clip check": rule(committed),
     }
+
+
+def leave_one_clip_out_peaks(clips: list[Clip]) -> str:
+    """Peak-angle MAE on the training clips, each predicted by a rule fitted on the others (markdown).
+
+    Compares the committed inputs with the knee read without the shoulders: the choice of
+    inputs judged on training clips only.
+    """
+    train = [c for c in clips if c.split == "train"]
+    input_sets = {"knee from shoulders, hips, own knee and ankle (committed)": INPUTS_OF,
+                  "knee from hips, own knee and ankle": dict(INPUTS_OF, knee=(("both", "hip"), ("same", "knee"),
+                                                                             ("same", "ankle")))}
+    lines = ["| inputs | events | " + " | ".join(ANGLE_SHORT[a] for a in ANGLE_NAMES) + " |",
+             "|---|---|" + "---|" * len(ANGLE_NAMES)]
+    for name, inputs_of in input_sets.items():
+        rows = []
+        for k, clip in enumerate(train):
+            model = fit_model([c for i, c in enumerate(train) if i != k], alphas=(0.1,), inputs_of=inputs_of,
+                              corrected=("hip", "knee", "ankle"), verbose=False)
+            rows += peak_errors(clip, track_points(estimate_joint_centres(clip.track, model=model)))
+        lines.append(f"| {name} | {len(rows)} | "
+                     + " | ".join(f"{np.nanmean(np.abs([r[a] for r in rows])):.2f}" for a in ANGLE_NAMES) + " |")
+    return "\n".join(lines)
 
 
 def variants_table(clips: list[Clip], videos: Path, real_cache: Path | None) -> str:
@@ -514,7 +544,7 @@ def in_range_frames_table(videos: Path, real_cache: Path | None) -> str:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("measure", "fit", "evaluate", "variants"))
+    parser.add_argument("command", choices=("measure", "fit", "evaluate", "variants", "inputs"))
     parser.add_argument("--cohort", type=Path, action="append", required=True)
     parser.add_argument("--cache", type=Path, default=None, help="folder for landmark caches")
     parser.add_argument("--out", type=Path, default=Path("metrics/joint_centre_model.json"))
@@ -537,6 +567,8 @@ def main(argv=None) -> None:
         args.out.write_text(json.dumps(model.to_dict(), indent=1) + "\n")
         print(f"wrote {args.out} (alpha {model.info['ridge_alpha']:g}, {model.info['n_clips']} clips)")
         print(evaluate(clips, model))
+    elif args.command == "inputs":
+        print(leave_one_clip_out_peaks(clips))
     elif args.command == "variants":
         print(variants_table(clips, args.videos, args.real_cache))
         print()
