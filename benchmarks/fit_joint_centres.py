@@ -450,7 +450,8 @@ def variant_rules(train: list[Clip], committed: JointCentreModel) -> dict:
         "ridge penalty 100 (vs 0.1), everywhere": rule(dataclasses.replace(stiff, training_range=None)),
         "per-frame fade only (no clip check)": rule(committed, range_params=RangeParams(check_clip=False)),
         "per-frame fade, knees only": _only(rule(committed, range_params=RangeParams(check_clip=False)), ("knee",)),
-        "committed: per-frame fade + clip check": rule(committed),
+        "clip check only (no per-frame fade)": rule(committed, range_params=RangeParams(fade_frames=False)),
+        "committed: per-frame fade (eased over 0.2 s) + clip check": rule(committed),
     }
 
 
@@ -516,7 +517,7 @@ def variants_table(clips: list[Clip], videos: Path, real_cache: Path | None) -> 
 
 
 def in_range_frames_table(videos: Path, real_cache: Path | None) -> str:
-    """On the Pose2Sim frames the range check accepts (weight 1), the rule's effect vs the reference."""
+    """On the Pose2Sim frames within range (full weight of the per-frame fade), the rule's effect vs the reference."""
     from benchmarks.joint_centres_real import GUARD_JOINTS, POSE2SIM, load_reference
     from metrics.joint_centres import RangeParams, range_check
 
@@ -526,7 +527,7 @@ def in_range_frames_table(videos: Path, real_cache: Path | None) -> str:
     for stem in POSE2SIM:
         video = videos / f"{stem}.mp4"
         track, reference = prepare(raw_landmarks(video, cache=real_cache)), load_reference(video)
-        weights = range_check(track, model=committed, params=RangeParams(check_clip=False)).weights
+        weights = range_check(track, model=committed, params=RangeParams(check_clip=False, transition_s=0.0)).weights
         corrected = estimate_joint_centres(track, model=everywhere)
         n = min(len(track), len(reference["t"]))
         for joint in GUARD_JOINTS:

@@ -11,7 +11,9 @@
    stamped (k + 1) / 60 s, i.e. video frame k + 1). The guard of issue 8 is the plain one.
 3. The stance-limb angles from raw and corrected points against the reference's angles.
 4. Frontal walks (zarate_front, vaila_mlwalk): the whole pipeline with the correction off
-   and on; gait events per side and mean peak angles per side.
+   and on; gait events per side and mean peak angles per side; how much the angles change
+   from frame to frame with raw points, the committed rule, and without the easing or the
+   per-frame fade.
 5. Whether the rule considers each real clip within its training range.
 
 Usage::
@@ -217,6 +219,31 @@ def range_summary(video: Path, *, cache: Path | None) -> str:
             f"{'yes' if check.clip_in_range else 'no'} | {w[1]:.2f} / {w[2]:.2f} / {w[3]:.2f} |")
 
 
+def frame_jumps(video: Path, *, cache: Path | None) -> list[str]:
+    """How much the angles change between consecutive frames: raw, committed rule, per-frame fade.
+
+    99th percentile and maximum over both sides of |angle(k+1) - angle(k)|, degrees.
+    """
+    from metrics.angles import angle_series_from_points
+    from metrics.joint_centres import RangeParams
+    from vision.landmarks import SIDES
+
+    track = prepare(raw_landmarks(video, cache=cache))
+    names = [f"{s}_{j}" for s in SIDES for j in REFERENCE_JOINTS.values()]
+    modes = {"raw": track, "committed (fade eased over 0.2 s)": estimate_joint_centres(track),
+             "fade not eased": estimate_joint_centres(track, range_params=RangeParams(transition_s=0.0)),
+             "no per-frame fade": estimate_joint_centres(track, range_params=RangeParams(fade_frames=False))}
+    rows = []
+    for mode, t in modes.items():
+        series = angle_series_from_points(t.times_s, {n: t.point(n) for n in names})
+        cells = []
+        for angle in ("pelvic_drop_deg", "hip_adduction_deg"):
+            jumps = np.concatenate([np.abs(np.diff(series.get(angle, side))) for side in SIDES])
+            cells.append(f"{np.nanpercentile(jumps, 99):.2f} / {np.nanmax(jumps):.2f}")
+        rows.append(f"| {video.stem} | {mode} | {cells[0]} | {cells[1]} |")
+    return rows
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--videos", type=Path, default=Path("../shared/videos/real"))
@@ -245,6 +272,13 @@ def main(argv=None) -> None:
     print("|---|---|---|---|---|")
     for stem in ("zarate_front", "vaila_mlwalk"):
         for row in walk_summary(args.videos / f"{stem}.mp4", cache=args.cache):
+            print(row, flush=True)
+    print()
+    print("Frame-to-frame change of the angles (99th percentile / maximum, degrees, both sides)\n")
+    print("| clip | points | pelvic drop | hip adduction |")
+    print("|---|---|---|---|")
+    for stem in ("zarate_front", "vaila_mlwalk"):
+        for row in frame_jumps(args.videos / f"{stem}.mp4", cache=args.cache):
             print(row, flush=True)
     print()
     print("Training range: median whole-frame squared Mahalanobis distance, the clip limit, whether the clip is "

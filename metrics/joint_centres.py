@@ -13,8 +13,9 @@ the trunk lean only marginally more accurate (MediaPipe's trunk lean is already 
 
 The rule switches itself off for postures and camera views it was not fitted on: a frame whose
 landmarks (in the body frame) lie far outside the range of the training frames gets a
-correction faded towards zero, and a video whose typical frame lies outside that range gets
-no correction at all (see :class:`TrainingRange`, :class:`RangeParams`, :func:`range_check`). On the oblique real clips where the
+correction faded towards zero, eased over a fifth of a second so that the angles do not jump,
+and a video whose typical frame lies outside that range gets no correction at all (see
+:class:`TrainingRange`, :class:`RangeParams`, :func:`range_check`). On the oblique real clips where the
 unrestricted rule moved points away from a multi-camera reference, it is switched off this way.
 
 The rule is :class:`JointCentreModel`, stored in ``metrics/joint_centre_model.json`` (about a
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,21 +79,55 @@ class RangeParams:
     Attributes
     ----------
     fade_ratio : float
-        A joint's correction is full while the squared Mahalanobis distance of its inputs
-        is below the training frames' 99th percentile, falls linearly to zero at
-        ``fade_ratio`` times that value, and is zero beyond.
+        Squared Mahalanobis distances up to the training frames' 99th percentile are "in
+        range"; ``fade_ratio`` times that value is where a correction has faded to zero.
     check_clip : bool
-        When True, a clip whose median frame lies beyond where the correction has faded to
-        zero (whole-frame squared Mahalanobis distance above ``fade_ratio`` times the training
-        frames' 99th percentile) gets no correction at all.
+        When True, a clip whose median frame lies beyond ``fade_ratio`` times the training
+        frames' 99th percentile (whole-frame squared Mahalanobis distance) gets no correction
+        at all.
+    fade_frames : bool
+        When True, each frame's correction of a joint fades from full (distance of its inputs
+        below the 99th percentile) linearly to zero (at ``fade_ratio`` times it). This keeps
+        the rule from extrapolating on frames where MediaPipe itself fails (on the frontal
+        walk ``vaila_mlwalk`` a knee found 14 px below the hip: the unfaded rule moved it above
+        the hip, and the hip adduction jumped by 70 degrees between two frames).
+    transition_s : float
+        The per-frame weights are eased so that the correction never switches on or off
+        faster than over this time: each frame takes the smallest weight within
+        ``transition_s / 2`` of it, then the mean of those over the same window. A frame far
+        out of range still gets none, and so does its neighbourhood; without the easing the
+        pelvic drop of ``vaila_mlwalk`` jumped by 9 degrees where the fade set in
+        (``benchmarks/joint_centres_real.py``). 0 switches the easing off.
     """
 
     fade_ratio: float = 2.0
     check_clip: bool = True
+    fade_frames: bool = True
+    transition_s: float = 0.2
 
     def __post_init__(self) -> None:
         if not self.fade_ratio > 1.0:
             raise ValueError(f"fade_ratio must be above 1, got {self.fade_ratio}")
+        if self.transition_s < 0:
+            raise ValueError(f"transition_s must not be negative, got {self.transition_s}")
+
+
+def _ease(weights: np.ndarray, window: int) -> np.ndarray:
+    """Running minimum then running mean over ``window`` frames (odd), per column, NaN ignored.
+
+    The result never exceeds the input at any frame (each frame's mean is over minima of
+    windows that contain it), so a frame with weight 0 keeps 0.
+    """
+    if window <= 1:
+        return weights
+    half = window // 2
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows give NaN
+        padded = np.pad(weights, ((half, half), (0, 0)), constant_values=np.nan)
+        low = np.nanmin(sliding_window_view(padded, window, axis=0), axis=-1)
+        padded = np.pad(low, ((half, half), (0, 0)), constant_values=np.nan)
+        eased = np.nanmean(sliding_window_view(padded, window, axis=0), axis=-1)
+    return np.where(np.isnan(weights), np.nan, eased)
 
 
 @dataclass(frozen=True)
@@ -283,7 +319,8 @@ class RangeCheck:
     Attributes
     ----------
     weights : ndarray, shape (T, J)
-        Fraction of each joint's correction applied, 0..1 (NaN where its inputs are missing).
+        Fraction of each joint's correction applied, 0..1 (NaN where its inputs are missing);
+        all 0 in a clip out of range.
     clip_in_range : bool
         False when the clip's median frame lies far outside the training range (see
         :class:`RangeParams`): no correction.
@@ -342,8 +379,15 @@ def range_check(
             continue
         limit = rng.joint_d2_limit[k]
         d2 = mahalanobis_d2(features, rng.mean, rng.cov, columns)
-        weights[:, k] = np.clip((params.fade_ratio * limit - d2) / ((params.fade_ratio - 1.0) * limit), 0.0, 1.0)
+        if params.fade_frames:
+            weights[:, k] = np.clip((params.fade_ratio * limit - d2) / ((params.fade_ratio - 1.0) * limit), 0.0, 1.0)
+        else:
+            weights[:, k] = 1.0
         weights[np.isnan(d2), k] = np.nan
+    if params.fade_frames and len(track) > 1:
+        dt = float(np.nanmedian(np.diff(track.times_s)))
+        window = 2 * int(round(params.transition_s / 2 / dt)) + 1 if dt > 0 else 1
+        weights = _ease(weights, window)
     if not clip_in_range:
         weights = np.where(np.isnan(weights), np.nan, 0.0)
     return RangeCheck(weights=weights, clip_in_range=clip_in_range, median_frame_d2=median_d2,

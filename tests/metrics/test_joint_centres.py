@@ -197,15 +197,35 @@ def test_correction_fades_out_for_a_knee_outside_the_training_range():
     xy = track.xy_px.copy()
     xy[:5, Landmark.LEFT_KNEE, 0] += shifts * 200
     track = track.with_xy(xy)
-    check = range_check(track, model=model)
+    fading = RangeParams(transition_s=0.0)  # each frame on its own
+    check = range_check(track, model=model, params=fading)
     assert check.clip_in_range
     np.testing.assert_allclose(check.weights[:5, JOINTS.index("left_knee")], weights, atol=1e-9)
-    out = estimate_joint_centres(track, model=model)
+    out = estimate_joint_centres(track, model=model, range_params=fading)
     expected_dx_px = weights * (0.05 + 0.5 * shifts) * 200
     np.testing.assert_allclose(out.point("left_knee")[:5, 0] - track.point("left_knee")[:5, 0], expected_dx_px, atol=1e-6)
     np.testing.assert_allclose(out.point("left_knee")[:5, 1], track.point("left_knee")[:5, 1])
     # the right hip reads nothing, so it is always corrected in full: 0.1 trunk lengths outwards
     np.testing.assert_allclose(out.point("right_hip")[:, 0] - track.point("right_hip")[:, 0], -20.0)
+    # Without the per-frame fade a clip within range is corrected in every frame.
+    out = estimate_joint_centres(track, model=model, range_params=RangeParams(fade_frames=False))
+    np.testing.assert_allclose(out.point("left_knee")[:5, 0] - track.point("left_knee")[:5, 0],
+                               (0.05 + 0.5 * shifts) * 200, atol=1e-6)
+
+
+def test_the_fade_is_eased_over_the_transition_time():
+    # One frame far out (weight 0) in the middle of a 30 fps clip; transition 0.2 s = 7 frames.
+    # Each frame takes the smallest weight within 3 frames (0 for frames 17..23), then the mean
+    # over 7 frames: d frames away from frame 20 that mean is d / 7 (d <= 7), never above 1.
+    model = ranged_model()
+    track = make_track(STANDING, frames=41)
+    xy = track.xy_px.copy()
+    xy[20, Landmark.LEFT_KNEE, 0] += 0.5 * 200
+    weights = range_check(track.with_xy(xy), model=model).weights[:, JOINTS.index("left_knee")]
+    distance = np.abs(np.arange(41) - 20)
+    np.testing.assert_allclose(weights, np.minimum(distance / 7, 1.0), atol=1e-9)
+    # the constant-only right hip is not faded at all
+    np.testing.assert_allclose(range_check(track.with_xy(xy), model=model).weights[:, JOINTS.index("right_hip")], 1.0)
 
 
 def test_a_clip_whose_typical_frame_is_far_outside_the_range_is_not_corrected():
@@ -231,8 +251,9 @@ def test_the_range_does_not_depend_on_where_the_person_stands_or_their_size():
     xy = track.xy_px.copy()
     xy[:, Landmark.LEFT_KNEE, 0] += np.sqrt(0.06) * 200  # weight 0.5
     moved = 2.0 * xy + np.array([-300.0, -400.0])  # twice as large, elsewhere in the picture
+    fading = RangeParams(transition_s=0.0)
     for t in (track.with_xy(xy), track.with_xy(moved)):
-        np.testing.assert_allclose(range_check(t, model=model).weights[:, JOINTS.index("left_knee")], 0.5)
+        np.testing.assert_allclose(range_check(t, model=model, params=fading).weights[:, JOINTS.index("left_knee")], 0.5)
 
 
 def test_training_range_survives_a_round_trip_through_json():
