@@ -340,7 +340,7 @@ class RangeCheck:
         if self.clip_in_range:
             return "posture and view within the range of the training clips"
         return (f"the video's typical posture or camera view is outside the range the correction was "
-                f"fitted on (distance {self.median_frame_d2:.0f}, limit {self.frame_d2_limit:.0f}): not corrected")
+                f"fitted on (distance {self.median_frame_d2:.0f}, limit {self.frame_d2_limit:.0f})")
 
 
 def range_check(
@@ -448,7 +448,11 @@ def estimate_joint_centres(
     xy = np.array(track.xy_px, dtype=float, copy=True)
     for k, name in enumerate(model.joints):
         xy[:, Landmark[name.upper()]] = track.point(name) + offsets_px[:, k]
-    return track.with_xy(xy, note="hip, knee, ankle and shoulder landmarks replaced by joint-centre estimates")
+    faded = bool(np.any(check.weights[np.isfinite(check.weights)] < 1.0))
+    note = "hip, knee and ankle landmarks replaced by joint-centre estimates"
+    if faded:
+        note += " (less or not at all in frames whose posture is outside the rule's training range)"
+    return track.with_xy(xy, note=note)
 
 
 def model_joint_names() -> tuple[str, ...]:
