@@ -77,6 +77,9 @@ class HoldParams:
         Shorter holds are a step, not a single-leg stance.
     min_touch_s : float
         A touch-down of the free foot at least this long ends the hold.
+    min_off_ratio : float
+        Where both feet pass an off-the-ground test, a still foot passing it by a factor at
+        least this many times smaller than the other foot's is on the ground.
     """
 
     smoothing_cutoff_hz: float = 2.5
@@ -88,20 +91,25 @@ class HoldParams:
     raised_above_stance_legs: float = 0.3
     min_hold_s: float = 0.5
     min_touch_s: float = 0.1
+    min_off_ratio: float = 2.5
 
 
 def off_ground_masks(body: BodySignals, *, params: HoldParams = HoldParams()) -> dict[str, np.ndarray]:
     """``{"left": bool (T,), "right": bool (T,)}``: the foot is off the ground (see module notes).
 
-    Nobody stands on neither foot in these tasks, so where both feet pass a test, the foot
-    that passes it by the smaller factor (its speed, lift or height over the other foot
-    divided by that test's threshold) is taken as on the ground. On a real back-oblique
-    clip the stance foot's landmarks rose 0.037 leg lengths while the other leg swung up,
-    enough to pass the lift test (0.03) and cut the hold in two; the swinging foot passed
-    the speed test by a factor of about 3.
+    Nobody stands on neither foot in these tasks: where both feet pass a test, a foot that
+    is not moving in the image and passes its test by a factor (its lift, or its height
+    over the other foot, divided by that test's threshold) at least ``min_off_ratio`` times
+    smaller than the other foot's is taken as on the ground. On the real back-oblique
+    Pose2Sim clip (at the pipeline's 960 px) the stance foot's landmarks rose 0.037 leg
+    lengths, still, while the other leg swung up, enough to pass the lift test (0.03) and
+    cut the hold in two; the swinging foot passed its tests at least 2.8 times as strongly.
+    In the jump of a real basketball free throw, where both feet leave the ground, the
+    factor between the feet exceeded 2.5 in no more than 4 frames, too few to make a
+    hold (at 1.5 a 0.5 s hold appears there).
     """
     t = body.times_s
-    masks, strength = {}, {}
+    masks, strength, still = {}, {}, {}
     for side in SIDES:
         y = body.foot_xy_px[side][:, 1]
         speed = foot_speed_legs_per_s(body, side)
@@ -112,6 +120,7 @@ def off_ground_masks(body: BodySignals, *, params: HoldParams = HoldParams()) ->
         lifted = hysteresis(lift, on=params.lift_on_legs, off=params.lift_off_legs)
         raised = np.nan_to_num(above, nan=-np.inf) > params.raised_above_stance_legs
         masks[side] = moving | lifted | raised
+        still[side] = ~moving
         strength[side] = np.fmax.reduce(
             [
                 speed / params.moving_speed_legs_per_s,
@@ -120,8 +129,10 @@ def off_ground_masks(body: BodySignals, *, params: HoldParams = HoldParams()) ->
             ]
         )
     both = masks["left"] & masks["right"] & np.isfinite(strength["left"]) & np.isfinite(strength["right"])
-    left_weaker = strength["left"] < strength["right"]
-    grounded = {"left": both & left_weaker, "right": both & ~left_weaker}
+    grounded = {
+        side: both & still[side] & (strength[other_side(side)] >= params.min_off_ratio * strength[side])
+        for side in SIDES
+    }
     return {
         side: drop_short_runs(t, masks[side] & ~grounded[side], value=False, max_duration_s=params.min_touch_s)
         for side in SIDES

@@ -172,3 +172,12 @@ def test_stance_foot_landmarks_creeping_up_do_not_cut_the_hold():
     assert event.side == "left"
     assert event.start_s == pytest.approx(1.0, abs=0.1)
     assert event.end_s == pytest.approx(6.3, abs=0.1)
+
+
+def test_jump_with_both_feet_is_not_a_hold():
+    # Both feet leave the ground together for 0.8 s (up 1.0-1.2 s, down 1.6-1.8 s), the
+    # left one a little higher: neither foot stood on the ground, so there is no hold.
+    t = steady_times(4.0)
+    jump = smooth_step(t, 1.0, 0.2) - smooth_step(t, 1.6, 0.2)
+    track = make_track(t, mid_hip_dy=-40.0 * jump, foot_dy={"left": -48.0 * jump, "right": -40.0 * jump})
+    assert detect_single_leg_stance(track) == []
