@@ -88,8 +88,8 @@ class TaskParams:
         +0.133, +0.142. The cut-off 0.01 lies in the middle of that gap. Checked on clips
         not used to choose it, all on the right side: 4 squats -0.190 to -0.039 and 5
         step-downs +0.055 to +0.196 of the cohort; the committed samples, 2 squats -0.268
-        and -0.017 and 4 step-downs +0.057 to +0.111. With the joint-centre correction the
-        gap over all of them is -0.031 to +0.056. The other foot's drop alone (the previous
+        and -0.017 and 4 step-downs +0.057 to +0.111. With the joint-centre correction (two
+        versions of it) the gap over all of them stays about -0.03 to +0.06. The other foot's drop alone (the previous
         rule, cut-off 0.15) did not separate them: squats whose free foot is held forwards
         read up to +0.134 from the front (the foot comes towards a camera above it, so it
         looks lower), one step-down filmed from above +0.133.
