@@ -101,7 +101,7 @@ def analyze(
     max_file_size_mb: Optional[float] = typer.Option(None, envvar="HIPSCREEN_MAX_FILE_SIZE_MB", help="Refuse files larger than this many MB (default 2048)."),
     max_pixels: Optional[int] = typer.Option(None, envvar="HIPSCREEN_MAX_PIXELS", help="Refuse frames of more pixels than this, width x height (default 8K: 33177600)."),
     time_limit_s: Optional[float] = typer.Option(None, envvar="HIPSCREEN_TIME_LIMIT_S", help="Stop the analysis after this many seconds."),
-    correction: bool = typer.Option(False, "--correction/--no-correction", help="Move MediaPipe's hip, knee and ankle points towards the joint centres with the rule of docs/JOINT_CENTRES.md (off by default: not yet validated on real people)."),
+    correction: bool = typer.Option(True, "--correction/--no-correction", help="Move MediaPipe's hip, knee and ankle points towards the joint centres with the rule of docs/JOINT_CENTRES.md (on by default; applied only to front or back views within the range it was fitted on). --no-correction uses MediaPipe's points as they are."),
 ) -> None:
     """Analyse one video and write the result."""
     from hipscreen.csv_export import write_csv

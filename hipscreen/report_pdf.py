@@ -438,7 +438,8 @@ def _header(pdf: _Report, result: dict, *, patient: str | None, report_date: dat
         [("Task", _task_label(result)), ("Filmed from", view)],
         [("Video", f"{Path(str(video.get('path') or '')).name or '–'} "
                    f"({_secs(video.get('duration_s'))}, {video.get('fps', '–')} frames/s)")],
-        [("Tool", f"{tool.get('name', 'hipscreen')} {tool.get('version', '')}, {tool.get('pose_model', '')}")],
+        [("Tool", f"{tool.get('name', 'hipscreen')} {tool.get('version', '')}, {tool.get('pose_model', '')}, "
+                  f"{_points_label(result)}")],
     ]
     label_mm = 25.0
     avail = pdf.w - 2 * pdf.l_margin
@@ -451,6 +452,12 @@ def _header(pdf: _Report, result: dict, *, patient: str | None, report_date: dat
             last = i == len(row) - 1
             pdf.cell(col - label_mm, 4.8, _fit(pdf, v, col - label_mm - 1),
                      new_x=XPos.LMARGIN if last else XPos.RIGHT, new_y=YPos.NEXT if last else YPos.TOP)
+
+
+def _points_label(result: dict) -> str:
+    """Which points the angles come from: joint-centre estimates or MediaPipe's own."""
+    applied = ((result.get("details") or {}).get("joint_centres") or {}).get("applied")
+    return "joint-centre estimates" if applied else "MediaPipe's points as they are"
 
 
 def _fit(pdf: FPDF, text: str, width_mm: float) -> str:
