@@ -13,11 +13,11 @@ from hipscreen.pipeline import AnalysisOptions
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
 CLIPS = ["step_down_left_front_clean", "step_down_right_front_lean_toward_rot90"]
 
-# What the default mode must reach on CLIPS. With the joint-centre correction on, the
-# MEASURES.md section 5 targets. With it off (the default while the correction is not
-# validated on real people, docs/JOINT_CENTRES.md) the honest bounds for raw landmarks:
-# measured on these two clips (python -m benchmarks.accuracy --only ...) drop 0.1, lean 1.1,
-# FPPA 1.7, hip adduction 3.6 degrees; hip adduction misses the 2.5-degree target.
+# What the default mode must reach on CLIPS. With the joint-centre correction on (the
+# default, docs/JOINT_CENTRES.md), the MEASURES.md section 5 targets. With it off, the
+# honest bounds for raw landmarks: measured on these two clips (python -m benchmarks.accuracy
+# --only ...) drop 0.1, lean 1.1, FPPA 1.7, hip adduction 3.6 degrees; hip adduction misses
+# the 2.5-degree target.
 BOUNDS_DEG = {
     True: TARGET_MAE_DEG,
     False: {"pelvic_drop_deg": 1.5, "trunk_lean_deg": 2.0, "knee_fppa_deg": 2.5, "hip_adduction_deg": 5.0},
