@@ -34,6 +34,7 @@ def build_result(
     scores: dict,
     flags: list[dict],
     details: dict | None = None,
+    camera_yaw_deg: float | None = None,
 ) -> dict:
     """Assemble the result object in the order of OUTPUT.md; numbers made JSON-safe."""
     result = {
@@ -44,6 +45,7 @@ def build_result(
         "task_detected": bool(task_detected),
         "view": view,
         "camera_roll_deg": camera_roll_deg,
+        "camera_yaw_deg": camera_yaw_deg,
         "quality": quality,
         "events": events,
         "sides": sides,

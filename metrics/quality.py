@@ -262,3 +262,126 @@ def assess_quality(track: LandmarkTrack, *, params: QualityParams = QualityParam
         low_visibility=low_vis,
         warnings=tuple(warnings),
     )
+
+
+@dataclass(frozen=True)
+class ObliqueViewParams:
+    """When a camera yaw (:func:`metrics.view.estimate_camera_yaw`) is warned about or refused.
+
+    Attributes
+    ----------
+    warning_deg : float
+        From this yaw on, the result carries a warning. Below it the estimate cannot
+        tell a turned camera from a square one: on 55 rendered clips filmed within 8
+        degrees of straight on, estimates reached 20 degrees (from behind), and real
+        clips filmed square read 1-4 degrees (a free throw filmed from behind, 20).
+    refuse_deg : float
+        Beyond this yaw the video is refused like a side view: past 45 degrees the
+        image's left-right direction holds more of the person's forward-backward
+        (sagittal) movement than of their sideways one (``sin(yaw) > cos(yaw)``),
+        and 5 degrees of margin cover the estimate's typical error there.
+    """
+
+    warning_deg: float = 25.0
+    refuse_deg: float = 50.0
+
+
+@dataclass(frozen=True)
+class ObliqueView:
+    """What an oblique camera does to the result: nothing, or a warning for each reader.
+
+    Attributes
+    ----------
+    warned : bool
+    patient_text : str or None
+        Plain words for the person who filmed: what is wrong and how to film better.
+    clinician_text : str or None
+        The estimated yaw and what it does to the frontal-plane angles.
+    """
+
+    warned: bool
+    patient_text: str | None = None
+    clinician_text: str | None = None
+
+
+def _facing_words(view: str) -> tuple[str, str]:
+    if view == "back":
+        return "straight behind", "turn your back square to the phone and put it straight behind you"
+    return "straight in front", "stand square to the phone and put it straight in front of you"
+
+
+def check_oblique_view(
+    yaw_deg: float | None,
+    *,
+    view: str,
+    magnitude_deg: float | None = None,
+    refuse: bool = True,
+    params: ObliqueViewParams = ObliqueViewParams(),
+) -> ObliqueView:
+    """Warn about, or refuse, a video filmed at an angle to the person.
+
+    Parameters
+    ----------
+    yaw_deg : float or None
+        The clip's camera yaw, degrees, positive = camera towards the person's left
+        (:class:`metrics.view.YawEstimate`); None when unknown.
+    view : {"front", "back"}
+        The view the measurements are read in.
+    magnitude_deg : float, optional, keyword-only
+        The yaw's size when its side is unknown (``yaw_deg`` None).
+    refuse : bool, keyword-only
+        Raise beyond ``params.refuse_deg`` (False when the user set the view: warn only).
+    params : ObliqueViewParams, keyword-only
+
+    Returns
+    -------
+    ObliqueView
+
+    Raises
+    ------
+    InputProblem
+        ``side_view`` when the yaw is beyond ``params.refuse_deg`` and ``refuse``.
+
+    Notes
+    -----
+    A camera turned by ``yaw`` about the vertical sees a frontal-plane angle ``a`` as
+    ``atan(tan(a) / cos(yaw))`` (pelvic drop and trunk lean read larger), and adds
+    ``sin(yaw)`` of the sagittal plane to the image's left-right direction: a trunk
+    bent forward by ``f`` shows a sideways lean of about ``atan(tan(f) sin(yaw))``, and
+    a knee bent by ``k`` sits off the hip-ankle line by an FPPA of about
+    ``2 atan(tan(k / 2) sin(yaw))``.
+    """
+    size = abs(yaw_deg) if yaw_deg is not None else magnitude_deg
+    if size is None or not np.isfinite(size) or size < params.warning_deg:
+        return ObliqueView(False)
+    facing, how = _facing_words(view)
+    if size > params.refuse_deg and refuse:
+        raise InputProblem(
+            "side_view",
+            f"The video shows the person at a steep angle, nearly from the side (about {size:.0f} degrees "
+            f"away from {facing}).",
+            "These measurements need a front or back view: film with the person square to the phone "
+            "(facing it or with their back to it), phone at hip height, 2-3 m away.",
+        )
+    if yaw_deg is None:
+        where = f"about {size:.0f} deg from {facing} (side unknown: from the image widths)"
+    else:
+        side = "left" if yaw_deg > 0 else "right"
+        where = f"{yaw_deg:+.0f} deg from {facing}, towards the patient's {side} side"
+    rad = np.radians(size)
+    lean_deg = np.degrees(np.arctan(np.tan(np.radians(20.0)) * np.sin(rad)))
+    fppa_deg = np.degrees(2 * np.arctan(np.tan(np.radians(30.0)) * np.sin(rad)))
+    stretched_deg = np.degrees(np.arctan(np.tan(np.radians(8.0)) / np.cos(rad)))
+    patient = (
+        f"You were filmed at an angle (about {size:.0f} degrees from {facing}), so the sideways angles of "
+        f"the hips, trunk and knees are not reliable. To film again, {how}, at hip height, 2-3 m away."
+    )
+    clinician = (
+        f"Oblique view: estimated camera yaw {where} (estimate typically within 5-10 deg). "
+        f"Frontal-plane angles read larger by 1/cos(yaw) = {1 / np.cos(rad):.2f} (a true 8 deg pelvic drop "
+        f"reads {stretched_deg:.1f}), and sagittal motion leaks in at sin(yaw) = {np.sin(rad):.2f}: 20 deg of "
+        f"forward trunk flexion adds about {lean_deg:.0f} deg of apparent trunk lean, and 60 deg of knee "
+        f"flexion about {fppa_deg:.0f} deg of apparent FPPA (valgus on one limb, varus on the other). "
+        "Treat pelvic drop, trunk lean, FPPA and hip adduction as unreliable; compare sides with care."
+    )
+    return ObliqueView(True, patient, clinician)

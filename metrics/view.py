@@ -18,10 +18,23 @@ Camera roll
     keep still, both legs look equally long): the body's centre line from between the
     ankles to between the shoulders is then vertical, so its tilt in the image is the
     roll. The floor line through the feet is a cross-check.
+
+Camera yaw (how obliquely the person is filmed)
+    From MediaPipe's world landmarks, which are in a camera-aligned frame (metres,
+    origin between the hips, x to the image right, y down, z away from the camera:
+    checked on rendered clips of known camera yaw): seen straight from the front or
+    behind, the hip line and the shoulder line run along x; turned by the yaw, their
+    horizontal direction in the x-z plane turns by the same angle. The per-frame yaw is
+    the mean of the hip-line and shoulder-line angles; the clip's yaw is their median
+    over the frames in which the person stands upright. The ratio of shoulder and hip
+    widths to trunk height in the image (about 0.54 straight on, times the cosine of
+    the yaw) gives the size of the yaw but not its side; it is used only when there are
+    no world landmarks. Measured figures: docs/MEASUREMENT_CHOICES.md.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -31,6 +44,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from metrics.cleaning import body_height_px, seconds_to_samples
 from metrics.geometry import midpoint, signed_angle_2d
 from vision.errors import InputProblem
+from vision.landmarks import Landmark
 from vision.track import LandmarkTrack
 
 View = Literal["front", "back", "side"]
@@ -324,3 +338,199 @@ def estimate_camera_roll(track: LandmarkTrack, *, params: RollParams = RollParam
         if abs(floor_line_deg - roll_deg) > params.max_disagreement_deg:
             reason += f" The line through the feet reads {floor_line_deg:+.1f} deg: the estimate is uncertain."
     return RollEstimate(roll_deg, "body_axis", reason, start_s, end_s, floor_line_deg)
+
+
+@dataclass(frozen=True)
+class YawParams:
+    """Parameters of :func:`estimate_camera_yaw`.
+
+    Attributes
+    ----------
+    max_trunk_tilt_deg : float
+        A frame counts as upright when the mid-hip -> mid-shoulder line in the image is
+        within this angle of the vertical ...
+    min_leg_length_frac : float
+        ... and the longer of the two hip-to-ankle distances in the image is at least
+        this fraction of its 95th percentile over the clip (standing tall, not squatting).
+    min_upright_frames : int
+        Fewer upright frames than this: every frame with a measurable yaw is used.
+    frontal_width_ratio : float
+        Mean of shoulder and hip widths over the trunk height (image pixels) of a person
+        seen straight from the front or behind. Rendered bodies of known yaw (|yaw| <= 8
+        deg, 55 clips) read 0.54 +/- 0.025; three real frontal clips 0.52-0.53.
+    """
+
+    max_trunk_tilt_deg: float = 20.0
+    min_leg_length_frac: float = 0.9
+    min_upright_frames: int = 5
+    frontal_width_ratio: float = 0.54
+
+
+@dataclass(frozen=True)
+class YawEstimate:
+    """How obliquely the camera looks at the person.
+
+    Attributes
+    ----------
+    yaw_deg : float or None
+        The clip's camera yaw, degrees: 0 = straight in front or straight behind;
+        positive = the camera stands towards the person's **left** side (their left
+        side is nearer the camera), negative = towards their right, in both views.
+        None when it cannot be told (no world landmarks: then only ``magnitude_deg``).
+    magnitude_deg : float or None
+        ``abs(yaw_deg)``, or the size alone from the image widths; None when nothing
+        could be measured.
+    method : str
+        ``"world_landmarks"``, ``"image_widths"`` or ``"none"``.
+    frames_used : int
+        Frames the median is taken over.
+    reason : str
+        One plain sentence: where the figure comes from, or why there is none.
+    per_frame_deg : ndarray, shape (T,)
+        The per-frame yaw of ``method`` (NaN where not measured; unsigned for
+        ``"image_widths"``).
+    """
+
+    yaw_deg: float | None
+    magnitude_deg: float | None
+    method: str
+    frames_used: int
+    reason: str
+    per_frame_deg: np.ndarray
+
+
+def _world(track: LandmarkTrack, name: str) -> np.ndarray:
+    return track.world_xyz[:, Landmark[name.upper()]]
+
+
+def _line_yaw_deg(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Horizontal angle of the right -> left line from the camera's x axis, degrees,
+    positive when the left end is nearer the camera (smaller world z)."""
+    d = left - right
+    with np.errstate(invalid="ignore"):
+        return np.degrees(np.arctan2(-d[:, 2], np.abs(d[:, 0])))
+
+
+def world_yaw_deg(track: LandmarkTrack) -> np.ndarray:
+    """Per-frame camera yaw from MediaPipe's world landmarks, degrees (NaN if absent).
+
+    Parameters
+    ----------
+    track : LandmarkTrack
+        With ``world_xyz`` (metres, camera-aligned: x image right, y down, z away from
+        the camera).
+
+    Returns
+    -------
+    ndarray, shape (T,)
+        Mean of the hip line's and the shoulder line's angle in the horizontal x-z
+        plane, each ``atan2(-(z_left - z_right), |x_left - x_right|)``; all NaN when
+        the track has no world landmarks.
+
+    Notes
+    -----
+    Sign: positive when the person's left hip and shoulder are nearer the camera than
+    the right ones, i.e. the camera stands towards the person's left, seen from the
+    front or from behind alike (``|dx|`` makes the formula the same for both views).
+    The hip line alone is unreliable from behind (MediaPipe's depth of the hips from
+    behind was off by up to 25 degrees on rendered single-leg squats) and the shoulder
+    line alone reads low from behind at large yaw; their mean was the best of the three.
+    """
+    if track.world_xyz is None:
+        return np.full(len(track), np.nan)
+    hips = _line_yaw_deg(_world(track, "left_hip"), _world(track, "right_hip"))
+    shoulders = _line_yaw_deg(_world(track, "left_shoulder"), _world(track, "right_shoulder"))
+    return 0.5 * (hips + shoulders)
+
+
+def width_yaw_deg(track: LandmarkTrack, *, params: YawParams = YawParams()) -> np.ndarray:
+    """Per-frame size of the camera yaw from image widths, degrees (unsigned; NaN if absent).
+
+    Notes
+    -----
+    Pixels, x right, y down. ``arccos(min(1, w / (r0 h)))`` with ``w`` the mean of the
+    shoulder and hip widths, ``h`` the mid-hip to mid-shoulder distance and ``r0 =
+    params.frontal_width_ratio``. Widths shrink with the cosine of the yaw, so small
+    yaws are hardly seen: a 5 % error in ``r0`` (one person's build) is 18 degrees at 0.
+    """
+    p = track.point
+    width = 0.5 * (np.linalg.norm(p("left_shoulder") - p("right_shoulder"), axis=1)
+                   + np.linalg.norm(p("left_hip") - p("right_hip"), axis=1))
+    trunk = np.linalg.norm(midpoint(p("left_shoulder"), p("right_shoulder")) - midpoint(p("left_hip"), p("right_hip")), axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(trunk > 0, width / trunk, np.nan)
+        return np.degrees(np.arccos(np.clip(ratio / params.frontal_width_ratio, 0.0, 1.0)))
+
+
+def upright_frames(track: LandmarkTrack, *, params: YawParams = YawParams()) -> np.ndarray:
+    """Boolean (T,): the trunk is near vertical and the longer leg near its full length.
+
+    Notes
+    -----
+    Pixels, x right, y down. Trunk tilt is the angle of mid-hip -> mid-shoulder from
+    the image vertical; leg length the hip-to-ankle distance of each side.
+    """
+    p = track.point
+    trunk = midpoint(p("left_shoulder"), p("right_shoulder")) - midpoint(p("left_hip"), p("right_hip"))
+    legs = np.stack([np.linalg.norm(p(f"{s}_hip") - p(f"{s}_ankle"), axis=1) for s in ("left", "right")], axis=1)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        tilt_deg = np.degrees(np.abs(np.arctan2(trunk[:, 0], -trunk[:, 1])))
+        longer = np.nanmax(legs, axis=1)
+        if not np.any(np.isfinite(longer)):
+            return np.zeros(len(track), dtype=bool)
+        full = np.nanpercentile(longer, 95)
+        return (tilt_deg < params.max_trunk_tilt_deg) & (longer >= params.min_leg_length_frac * full)
+
+
+def estimate_camera_yaw(track: LandmarkTrack, *, params: YawParams = YawParams()) -> YawEstimate:
+    """Estimate how obliquely the camera looks at the person (yaw about the vertical).
+
+    Parameters
+    ----------
+    track : LandmarkTrack
+        Cleaned landmarks with left/right labels repaired; ``world_xyz`` preferably.
+    params : YawParams, keyword-only
+
+    Returns
+    -------
+    YawEstimate
+        The median of :func:`world_yaw_deg` over the upright frames (all measured
+        frames when fewer than ``params.min_upright_frames`` are upright); without
+        world landmarks, the size alone from :func:`width_yaw_deg`.
+
+    Notes
+    -----
+    Sign: positive = camera towards the person's left side, in both views (module
+    docstring). On 55 rendered clips of known yaw within 8 degrees the estimate was off
+    by 5 degrees on average (at most 15, from behind); on 10 rendered at 15-60
+    degrees by 4 on average (at most 13). See docs/MEASUREMENT_CHOICES.md.
+    """
+    world = world_yaw_deg(track)
+    widths = width_yaw_deg(track, params=params)
+    upright = upright_frames(track, params=params)
+    for method, per_frame in (("world_landmarks", world), ("image_widths", widths)):
+        measured = np.isfinite(per_frame)
+        if not np.any(measured):
+            continue
+        used = measured & upright
+        if used.sum() < params.min_upright_frames:
+            used = measured
+        value = float(np.median(per_frame[used]))
+        n_used = int(used.sum())
+        if method == "world_landmarks":
+            side = "left" if value >= 0 else "right"
+            reason = (
+                f"Camera yaw {value:+.0f} deg (towards the person's {side}) from the directions of the hip "
+                f"and shoulder lines in MediaPipe's 3D landmarks, median of {n_used} frames."
+            )
+            return YawEstimate(value, abs(value), method, n_used, reason, per_frame)
+        reason = (
+            f"Camera yaw about {value:.0f} deg (side unknown) from the shoulder and hip widths in the image, "
+            f"median of {n_used} frames; no 3D landmarks."
+        )
+        return YawEstimate(None, value, method, n_used, reason, per_frame)
+    return YawEstimate(
+        None, None, "none", 0, "The camera yaw cannot be estimated: no frame shows both shoulders and both hips.",
+        np.full(len(track), np.nan),
+    )

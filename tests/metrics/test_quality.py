@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from metrics.quality import assess_quality, intervals
+from metrics.quality import ObliqueViewParams, assess_quality, check_oblique_view, intervals
 from vision.errors import InputProblem
 from vision.landmarks import LANDMARK_NAMES, Landmark
 from vision.track import LandmarkTrack
@@ -98,3 +98,48 @@ def test_intervals_are_runs_of_true():
     mask = np.array([0, 1, 1, 0, 0, 1, 1, 1, 1, 0], bool)
     assert intervals(mask, t) == [(0.1, 0.2), (0.5, 0.8)]
     assert intervals(mask, t, min_duration_s=0.25) == [(0.5, 0.8)]
+
+
+# -- oblique view ----------------------------------------------------------------------
+
+
+def test_square_enough_view_has_no_oblique_warning():
+    for yaw in (0.0, 12.0, -24.9):
+        assert not check_oblique_view(yaw, view="front").warned
+    assert not check_oblique_view(None, view="back").warned  # unknown: nothing said
+
+
+def test_front_oblique_view_warns_both_readers_with_geometry():
+    oblique = check_oblique_view(30.0, view="front")
+    assert oblique.warned
+    assert "30 degrees from straight in front" in oblique.patient_text
+    assert "square to the phone" in oblique.patient_text
+    text = oblique.clinician_text
+    assert "+30 deg" in text and "left side" in text
+    # 1/cos 30 = 1.1547, sin 30 = 0.5; a true 8 deg drop: atan(tan 8 / cos 30) = 9.21 deg;
+    # 20 deg of forward flexion: atan(tan 20 sin 30) = 10.3 deg; 60 deg of knee flexion:
+    # 2 atan(tan 30 sin 30) = 32.2 deg.
+    for figure in ("1.15", "0.50", "reads 9.2", "about 10 deg of apparent trunk lean", "about 32 deg of apparent FPPA"):
+        assert figure in text, figure
+
+
+def test_back_oblique_view_names_the_back_and_the_side():
+    oblique = check_oblique_view(-35.0, view="back")
+    assert oblique.warned
+    assert "straight behind" in oblique.patient_text and "back square" in oblique.patient_text
+    assert "-35 deg" in oblique.clinician_text and "right side" in oblique.clinician_text
+
+
+def test_steep_view_is_refused_like_a_side_view_unless_the_view_was_chosen():
+    with pytest.raises(InputProblem) as raised:
+        check_oblique_view(-55.0, view="front")
+    assert raised.value.code == "side_view"
+    assert "55 degrees" in str(raised.value) and "square to the phone" in str(raised.value)
+    assert check_oblique_view(-55.0, view="front", refuse=False).warned
+
+
+def test_oblique_view_of_unknown_side_from_widths():
+    oblique = check_oblique_view(None, view="front", magnitude_deg=40.0)
+    assert oblique.warned and "side unknown" in oblique.clinician_text
+    custom = ObliqueViewParams(warning_deg=45.0, refuse_deg=60.0)
+    assert not check_oblique_view(None, view="front", magnitude_deg=40.0, params=custom).warned

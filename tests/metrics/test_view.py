@@ -5,9 +5,17 @@ import math
 import numpy as np
 import pytest
 
-from metrics.view import RollParams, ViewParams, detect_view, estimate_camera_roll
+from metrics.view import (
+    RollParams,
+    ViewParams,
+    YawParams,
+    detect_view,
+    estimate_camera_roll,
+    estimate_camera_yaw,
+    upright_frames,
+)
 from vision.errors import InputProblem
-from vision.landmarks import LANDMARK_NAMES
+from vision.landmarks import LANDMARK_NAMES, Landmark
 from vision.track import LandmarkTrack
 
 FPS = 30.0
@@ -241,3 +249,163 @@ def test_level_camera_reads_near_zero_roll(real_track):
     estimate = estimate_camera_roll(clean_track(real_track("sports2d_v2024_demo5")).track)
     assert estimate.roll_deg is not None
     assert abs(estimate.roll_deg) < 1.5
+
+
+# -- camera yaw -----------------------------------------------------------------------
+#
+# A stick figure in metres (z up, facing -y, so the person's left is +x), filmed by a
+# pinhole camera 3 m away at the height of its mid-trunk, turned about the vertical by
+# the yaw (positive: towards the person's left). World landmarks are the points in the
+# camera's axes (x right, y down, z away from the camera), hip-centred, as MediaPipe
+# gives them; pixels are the pinhole projection.
+
+STICK_M = {
+    "hip": (0.10, 0.0, 0.95), "knee": (0.10, 0.0, 0.52), "ankle": (0.10, 0.0, 0.09),
+    "heel": (0.10, 0.06, 0.03), "foot_index": (0.12, -0.14, 0.02), "shoulder": (0.19, 0.0, 1.45),
+    "elbow": (0.24, 0.0, 1.17), "wrist": (0.26, 0.0, 0.92), "pinky": (0.27, 0.0, 0.85),
+    "index": (0.26, -0.02, 0.84), "thumb": (0.25, -0.03, 0.87), "eye_inner": (0.02, -0.09, 1.66),
+    "eye": (0.035, -0.09, 1.66), "eye_outer": (0.05, -0.08, 1.66), "ear": (0.08, -0.01, 1.64),
+    "mouth": (0.025, -0.09, 1.58),
+}
+WIDTH_RATIO = (2 * 0.19 + 2 * 0.10) / 2 / (1.45 - 0.95)  # mean of shoulder and hip widths / trunk height
+
+
+def _stick_figure_m() -> np.ndarray:
+    """(33, 3) landmark positions of the person standing upright, metres."""
+    points = {"nose": (0.0, -0.11, 1.62)}
+    for name, (x, y, z) in STICK_M.items():
+        left, right = ("mouth_left", "mouth_right") if name == "mouth" else (f"left_{name}", f"right_{name}")
+        points[left] = (x, y, z)
+        points[right] = (-x, y, z)
+    return np.array([points[name] for name in LANDMARK_NAMES], dtype=float)
+
+
+def _camera(view: str, yaw_deg: float, distance_m=3.0, height_m=1.2):
+    side = -1.0 if view == "front" else 1.0
+    a = math.radians(yaw_deg)
+    centre = np.array([distance_m * math.sin(a), side * distance_m * math.cos(a), height_m])
+    forward = np.array([0.0, 0.0, height_m]) - centre
+    forward /= np.linalg.norm(forward)
+    right = np.cross(forward, [0.0, 0.0, 1.0])
+    right /= np.linalg.norm(right)
+    up = np.cross(right, forward)
+    return centre, right, up, forward
+
+
+def _filmed(points_m: np.ndarray, view: str, yaw_deg: float, *, focal_px=1500.0, size_px=1000):
+    """Pixels (33, 2) and MediaPipe-style world landmarks (33, 3) of one frame."""
+    centre, right, up, forward = _camera(view, yaw_deg)
+    rel = points_m - centre
+    depth = rel @ forward
+    xy = np.stack([size_px / 2 + focal_px * (rel @ right) / depth, size_px / 2 - focal_px * (rel @ up) / depth], -1)
+    mid_hip = 0.5 * (points_m[LANDMARK_NAMES.index("left_hip")] + points_m[LANDMARK_NAMES.index("right_hip")])
+    local = points_m - mid_hip
+    world = np.stack([local @ right, -(local @ up), local @ forward], axis=-1)
+    return xy, world
+
+
+def _filmed_track(view: str, yaw_deg: float, n_frames=40, *, with_world=True) -> LandmarkTrack:
+    xy, world = _filmed(_stick_figure_m(), view, yaw_deg)
+    frames = np.repeat(xy[None], n_frames, axis=0)
+    worlds = np.repeat(world[None], n_frames, axis=0)
+    return LandmarkTrack(
+        times_s=np.arange(n_frames) / FPS, xy_px=frames, visibility=np.ones(frames.shape[:2]),
+        width=1000, height=1000, world_xyz=worlds if with_world else None,
+    )
+
+
+def test_filmed_stick_figure_has_the_anatomical_view_order():
+    # The construction itself: the person's left on the image right from the front,
+    # on the image left from behind, and the figure detected as such.
+    assert detect_view(_filmed_track("front", 0.0)).view == "front"
+    assert detect_view(_filmed_track("back", 0.0)).view == "back"
+
+
+@pytest.mark.parametrize("view", ["front", "back"])
+@pytest.mark.parametrize("yaw_deg", [-40.0, -20.0, -8.0, 0.0, 12.0, 30.0, 45.0])
+def test_camera_yaw_from_world_landmarks(view, yaw_deg):
+    estimate = estimate_camera_yaw(_filmed_track(view, yaw_deg))
+    assert estimate.method == "world_landmarks"
+    # The world landmarks are the figure turned by the yaw: the hip and shoulder lines
+    # make exactly that angle with the camera's x axis.
+    assert estimate.yaw_deg == pytest.approx(yaw_deg, abs=1e-6)
+    assert estimate.magnitude_deg == pytest.approx(abs(yaw_deg), abs=1e-6)
+    assert estimate.frames_used == 40
+
+
+@pytest.mark.parametrize("view", ["front", "back"])
+@pytest.mark.parametrize("yaw_deg", [-45.0, -25.0, 0.0, 30.0, 50.0])
+def test_camera_yaw_size_from_image_widths_without_world_landmarks(view, yaw_deg):
+    params = YawParams(frontal_width_ratio=WIDTH_RATIO)
+    estimate = estimate_camera_yaw(_filmed_track(view, yaw_deg, with_world=False), params=params)
+    assert estimate.method == "image_widths"
+    assert estimate.yaw_deg is None  # the side cannot be told from widths
+    # Widths shrink by cos(yaw); the pinhole's perspective (3 m away) adds a little.
+    assert estimate.magnitude_deg == pytest.approx(abs(yaw_deg), abs=3.0)
+
+
+def test_camera_yaw_uses_upright_frames_only():
+    # 30 upright frames filmed at +30 deg, then 40 frames whose trunk leans 35 deg in the
+    # image (not upright) with world landmarks saying 0: the median must ignore them.
+    turned = _filmed_track("front", 30.0, n_frames=30)
+    square = _filmed_track("front", 0.0, n_frames=40)
+    xy = square.xy_px.copy()
+    mid_hip = 0.5 * (xy[:, Landmark.LEFT_HIP] + xy[:, Landmark.RIGHT_HIP])
+    upper = [Landmark[n.upper()] for n in LANDMARK_NAMES if n.split("_")[-1] in ("shoulder", "elbow", "wrist")]
+    for index in upper:
+        height = mid_hip[:, 1] - xy[:, index, 1]
+        xy[:, index, 0] += height * math.tan(math.radians(35.0))
+    track = LandmarkTrack(
+        times_s=np.arange(70) / FPS, xy_px=np.concatenate([turned.xy_px, xy]),
+        visibility=np.ones((70, len(LANDMARK_NAMES))), width=1000, height=1000,
+        world_xyz=np.concatenate([turned.world_xyz, square.world_xyz]),
+    )
+    assert upright_frames(track).sum() == 30
+    estimate = estimate_camera_yaw(track)
+    assert estimate.frames_used == 30
+    assert estimate.yaw_deg == pytest.approx(30.0, abs=1e-6)
+
+
+def test_camera_yaw_needs_shoulders_and_hips():
+    track = _filmed_track("front", 10.0)
+    xy = track.xy_px.copy()
+    world = track.world_xyz.copy()
+    xy[:, Landmark.LEFT_HIP] = np.nan
+    world[:, Landmark.LEFT_HIP] = np.nan
+    estimate = estimate_camera_yaw(LandmarkTrack(
+        times_s=track.times_s, xy_px=xy, visibility=track.visibility, width=1000, height=1000, world_xyz=world,
+    ))
+    assert estimate.method == "none"
+    assert estimate.yaw_deg is None and estimate.magnitude_deg is None
+    assert "hips" in estimate.reason
+
+
+# -- camera yaw on real video (slow) ----------------------------------------------------
+
+
+def _oblique_warnings(video_path):
+    from hipscreen.pipeline import AnalysisOptions, analyze
+
+    result = analyze(video_path, options=AnalysisOptions(pose_workers=1)).result
+    return result, [w for w in result["quality"]["warnings"] if "filmed at an angle" in w]
+
+
+@pytest.mark.slow
+def test_back_oblique_real_clip_is_warned(real_video):
+    # pose2sim cam03 films the trial from behind and well to one side (shared README:
+    # "back-oblique"): it must be measured with the oblique-view warning, not refused.
+    result, oblique = _oblique_warnings(real_video("pose2sim_single_cam03.mp4"))
+    assert result["view"] == "back"
+    assert 25.0 <= abs(result["camera_yaw_deg"]) <= 50.0
+    assert len(oblique) == 1 and "straight behind" in oblique[0]
+    assert "yaw" in result["details"]["camera_yaw"]["oblique_warning"]
+
+
+@pytest.mark.slow
+def test_frontal_real_clip_is_not_warned(real_video):
+    # zarate_front walks in place facing the camera squarely.
+    result, oblique = _oblique_warnings(real_video("zarate_front.mp4"))
+    assert result["view"] == "front"
+    assert abs(result["camera_yaw_deg"]) < 10.0
+    assert oblique == []
+    assert result["details"]["camera_yaw"]["oblique_warning"] is None
