@@ -10,7 +10,16 @@ fore-aft position through perspective: a point nearer the camera is lower in the
 So the foot's forward position is its image y relative to the mid-hip, in leg lengths,
 with the sign flipped when the person walks away. Contact is a peak of that signal,
 foot off the trough that follows; both must stand out by ``zeni_min_prominence_legs``
-and be ``zeni_min_step_s`` apart.
+(against frames where the foot was seen, never against a gap or the video's edge) and be
+``zeni_min_step_s`` apart. A contact also needs the foot to be ahead of the other foot,
+a foot off behind it, by ``zeni_min_lead_legs``: the leading foot lands and the trailing
+foot leaves (Perry & Burnfield 2010, Gait Analysis, 2nd ed., ch. 2, initial contact and
+pre-swing), which is what makes contacts alternate between the feet as in Zeni (2008).
+Without it, the mid-hip's own vertical image motion (the pelvis rises and falls at each
+step, and the landmarks of a small, distant person jitter) moves both feet's signals
+together and gives both feet a "contact" at the same frame: at the far end of
+``vaila_mlwalk.mp4`` the two feet are not told apart, and a left and a right stance phase
+spanned the same 0.71-1.22 s.
 Differences from Zeni (2008): image y instead of the lab's antero-posterior axis, and the
 foot is the mean of ankle, heel and foot index. Limitation: the image y mixes the
 foot's fore-aft position with its lift. Walking towards the camera, the lift of early
@@ -75,6 +84,9 @@ class GaitParams:
         stand out by this much (leg lengths).
     zeni_min_step_s : float
         Overground: extremes closer than this are one.
+    zeni_min_lead_legs : float
+        Overground: at a contact the foot must be ahead of the other foot, at a foot off
+        behind it, by more than this (leg lengths of forward position).
     swing_speed_legs_per_s, still_speed_legs_per_s : float
         In place: hysteresis on the foot's vertical image speed (leg lengths per second).
     min_swing_s : float
@@ -94,6 +106,7 @@ class GaitParams:
     travel_min_size_ratio: float = 1.25
     zeni_min_prominence_legs: float = 0.08
     zeni_min_step_s: float = 0.3
+    zeni_min_lead_legs: float = 0.02
     swing_speed_legs_per_s: float = 0.6
     still_speed_legs_per_s: float = 0.35
     min_swing_s: float = 0.12
@@ -133,21 +146,24 @@ def forward_position_legs(body: BodySignals, side: str, *, direction: str) -> np
 
 
 def _extremes(times_s: np.ndarray, signal: np.ndarray, *, prominence: float, min_step_s: float) -> list[int]:
-    known = np.isfinite(signal)
-    if known.sum() < 3:
-        return []
-    filled = np.where(known, signal, np.nanmedian(signal))
-    peaks, _ = find_peaks(filled, prominence=prominence)
+    """Indices of the peaks of ``signal`` that stand out by ``prominence`` within what was seen.
+
+    Each stretch of seen (finite) samples is searched on its own, so a peak's prominence
+    is measured against seen values only: a gap or the video's edge next to a peak is
+    not a valley (filling it with any value would invent one). Peaks closer than
+    ``min_step_s`` are one, the higher kept.
+    """
     kept: list[int] = []
-    for p in peaks:
-        # an extreme must lie inside what was seen, not on the edge of a gap
-        if not (known[p] and p > 0 and known[p - 1] and p + 1 < len(known) and known[p + 1]):
+    for start, stop in runs(np.isfinite(signal)):
+        if stop - start < 3:
             continue
-        if kept and times_s[p] - times_s[kept[-1]] < min_step_s:
-            if filled[p] > filled[kept[-1]]:
-                kept[-1] = int(p)
-            continue
-        kept.append(int(p))
+        peaks, _ = find_peaks(signal[start:stop], prominence=prominence)
+        for p in peaks + start:
+            if kept and times_s[p] - times_s[kept[-1]] < min_step_s:
+                if signal[p] > signal[kept[-1]]:
+                    kept[-1] = int(p)
+                continue
+            kept.append(int(p))
     return kept
 
 
@@ -170,9 +186,11 @@ def overground_stance_phases(
     -------
     list of (side, start_index, end_index inclusive, complete), sorted by start.
         Contact is a peak of the forward position, foot off the trough that follows
-        (Zeni et al. 2008). A contact with no foot off before the video ends runs to the
-        last seen frame and is incomplete; a foot off with no contact before it (the
-        video started mid-stance) gives an incomplete phase from the first seen frame.
+        (Zeni et al. 2008); at a contact the foot must lead the other foot, at a foot off
+        trail it, by ``params.zeni_min_lead_legs`` (extremes where it does not, or where
+        the other foot is not seen, are dropped). A contact with no foot off before the
+        foot is last seen runs to its last seen frame and is incomplete; a foot off with no contact before it (the video started mid-stance)
+        gives an incomplete phase from the first seen frame.
     """
     phases = []
     for side in SIDES:
@@ -180,8 +198,18 @@ def overground_stance_phases(
         seen = np.flatnonzero(np.isfinite(f))
         if seen.size == 0:
             continue
-        contacts = _extremes(times_s, f, prominence=params.zeni_min_prominence_legs, min_step_s=params.zeni_min_step_s)
-        offs = _extremes(times_s, -f, prominence=params.zeni_min_prominence_legs, min_step_s=params.zeni_min_step_s)
+        # how far this foot is ahead of the other one (NaN where either is not seen)
+        lead = f - forward[other_side(side)]
+        contacts = [
+            c
+            for c in _extremes(times_s, f, prominence=params.zeni_min_prominence_legs, min_step_s=params.zeni_min_step_s)
+            if lead[c] > params.zeni_min_lead_legs
+        ]
+        offs = [
+            o
+            for o in _extremes(times_s, -f, prominence=params.zeni_min_prominence_legs, min_step_s=params.zeni_min_step_s)
+            if lead[o] < -params.zeni_min_lead_legs
+        ]
         for k, contact in enumerate(contacts):
             next_contact = contacts[k + 1] if k + 1 < len(contacts) else len(f)
             off = next((o for o in offs if contact < o < next_contact), None)

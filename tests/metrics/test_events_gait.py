@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from metrics.events.gait import GaitParams, detect_gait, stance_phases
-from tests.metrics.events_synthetic import LEG_PX, make_track, raised_cosine, steady_times, variable_times
+from tests.metrics.events_synthetic import LEG_PX, make_track, raised_cosine, smooth_step, steady_times, variable_times
 
 SWING_S = 0.4
 LIFT_PX = 0.1 * LEG_PX
@@ -171,3 +171,69 @@ def test_walk_towards_then_away_after_a_turn_is_analysed_in_two_stretches():
         assert any(abs(e.start_s - c) <= 0.06 for c, _ in truth_towards[e.side])
     for e in second:
         assert any(abs(e.end_s - (o + offset)) <= 0.06 for _, o in truth_away[e.side])
+
+
+def zeni_forward_curves(times_s, *, half_step_legs, common_legs, stride_s=1.0, stance_frac=0.6, left_contact_s=0.2):
+    """Forward positions of both feet relative to the pelvis (leg lengths), contacts known exactly.
+
+    Each foot is furthest forward (``+half_step_legs``) at its contact, moves back at a steady
+    speed to ``-half_step_legs`` at its foot off (``stance_frac`` of the stride later), and
+    swings forward again; the right foot half a stride after the left. ``common_legs`` is
+    added to both feet: the mid-hip's own vertical image motion (pelvic bob, landmark jitter of
+    a small, distant person), which is not fore-aft motion of either foot. It peaks at each
+    foot's mid-stance, i.e. at twice the stride frequency.
+    """
+    t = np.asarray(times_s, dtype=float)
+    curves = {}
+    for side, first in (("left", left_contact_s), ("right", left_contact_s + stride_s / 2)):
+        u = np.mod(t - first, stride_s) / stride_s
+        stance = 1.0 - 2.0 * u / stance_frac
+        w = (u - stance_frac) / (1.0 - stance_frac)
+        swing = -1.0 + (1.0 - np.cos(np.pi * w))
+        curves[side] = half_step_legs * np.where(u < stance_frac, stance, swing)
+    mid_stance = left_contact_s + stance_frac * stride_s / 2
+    bob = common_legs * np.cos(4.0 * np.pi * (t - mid_stance) / stride_s)
+    return {side: c + bob for side, c in curves.items()}
+
+
+def test_overground_contacts_are_where_one_foot_leads_not_where_both_move_together():
+    """A person far away: the feet's fore-aft separation is lost in the mid-hip's own motion.
+
+    Until 1.4 s the feet are 0.005 leg lengths apart at most and the mid-hip bobs by 0.1 leg
+    lengths (at each mid-stance both feet look furthest forward together); from 1.6 s the feet
+    separate by 0.2 leg lengths each side and the mid-hip keeps still. Contacts (Zeni 2008) are
+    where one foot is ahead of the other: only the stance phases of the resolved part are
+    found, exactly, and they alternate; none is made up in the first part.
+    """
+    from metrics.events.gait import overground_stance_phases
+
+    t = np.arange(0.0, 4.0, 1 / 50)
+    near = smooth_step(t, 1.4, 0.2)
+    forward = zeni_forward_curves(t, half_step_legs=0.005 + 0.195 * near, common_legs=0.1 * (1.0 - near))
+    phases = overground_stance_phases(t, forward)
+    complete = [(side, round(t[s], 2), round(t[e], 2)) for side, s, e, ok in phases if ok]
+    # right contacts at 0.7 + k, left at 0.2 + k; foot off 0.6 s after contact
+    assert complete == [("right", 1.7, 2.3), ("left", 2.2, 2.8), ("right", 2.7, 3.3), ("left", 3.2, 3.8)]
+    # the right foot's last stance (from 3.7 s) is cut by the end of the video
+    assert [(side, round(t[s], 2)) for side, s, e, ok in phases if not ok and t[s] > 3.0] == [("right", 3.7)]
+
+
+def test_foot_off_is_not_found_against_an_unseen_stretch():
+    """A stance running into frames where the foot is not seen has no foot off, only a cut.
+
+    The left foot lands at 3.2 s and would leave at 3.8 s, but it is seen only until 3.7 s
+    (the video ends at 3.8 s); over its last seen frames its forward position turns back up
+    by 0.004 leg lengths (landmark jitter). The unseen frames are no valley: the stance phase from 3.2 s is cut,
+    not complete.
+    """
+    from metrics.events.gait import overground_stance_phases
+
+    t = np.arange(0.0, 3.8, 1 / 50)
+    forward = zeni_forward_curves(t, half_step_legs=0.2, common_legs=0.0)
+    last_seen = int(np.searchsorted(t, 3.7))
+    forward["left"][last_seen - 2 : last_seen] = forward["left"][last_seen - 3] + np.array([0.002, 0.004])
+    forward["left"][last_seen:] = np.nan
+    phases = overground_stance_phases(t, forward)
+    left = [(round(t[s], 2), round(t[e], 2), ok) for side, s, e, ok in phases if side == "left"]
+    assert left[-1] == (3.2, round(t[last_seen - 1], 2), False)
+    assert ("left", 2.2, 2.8) in [(side, round(t[s], 2), round(t[e], 2)) for side, s, e, ok in phases if ok]
