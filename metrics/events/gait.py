@@ -189,8 +189,9 @@ def overground_stance_phases(
         (Zeni et al. 2008); at a contact the foot must lead the other foot, at a foot off
         trail it, by ``params.zeni_min_lead_legs`` (extremes where it does not, or where
         the other foot is not seen, are dropped). A contact with no foot off before the
-        foot is last seen runs to its last seen frame and is incomplete; a foot off with no contact before it (the video started mid-stance)
-        gives an incomplete phase from the first seen frame.
+        foot is last seen runs to its last seen frame and is incomplete; a foot off with
+        no contact before it (the video started mid-stance) gives an incomplete phase
+        from the first seen frame, unless a contact was dropped there for want of a lead.
     """
     phases = []
     for side in SIDES:
@@ -200,16 +201,10 @@ def overground_stance_phases(
             continue
         # how far this foot is ahead of the other one (NaN where either is not seen)
         lead = f - forward[other_side(side)]
-        contacts = [
-            c
-            for c in _extremes(times_s, f, prominence=params.zeni_min_prominence_legs, min_step_s=params.zeni_min_step_s)
-            if lead[c] > params.zeni_min_lead_legs
-        ]
-        offs = [
-            o
-            for o in _extremes(times_s, -f, prominence=params.zeni_min_prominence_legs, min_step_s=params.zeni_min_step_s)
-            if lead[o] < -params.zeni_min_lead_legs
-        ]
+        extremes = dict(prominence=params.zeni_min_prominence_legs, min_step_s=params.zeni_min_step_s)
+        candidates = _extremes(times_s, f, **extremes)
+        contacts = [c for c in candidates if lead[c] > params.zeni_min_lead_legs]
+        offs = [o for o in _extremes(times_s, -f, **extremes) if lead[o] < -params.zeni_min_lead_legs]
         for k, contact in enumerate(contacts):
             next_contact = contacts[k + 1] if k + 1 < len(contacts) else len(f)
             off = next((o for o in offs if contact < o < next_contact), None)
@@ -219,7 +214,9 @@ def overground_stance_phases(
                 phases.append((side, contact, int(seen[-1]), False))
             else:
                 phases.append((side, contact, off, True))
-        if offs and (not contacts or offs[0] < contacts[0]):
+        # a first foot off with no contact before it: the video started mid-stance, unless a
+        # contact was seen there but could not be told from the other foot's (start unknown)
+        if offs and (not contacts or offs[0] < contacts[0]) and not any(c < offs[0] for c in candidates):
             phases.append((side, int(seen[0]), offs[0], False))
     kept = []
     for side, start, end, complete in phases:

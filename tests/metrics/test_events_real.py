@@ -94,9 +94,10 @@ def test_vaila_walk_towards_camera_is_gait_with_alternating_stance(real_video, m
         assert 1.35 <= first_left.start_s <= 1.6 and 2.1 <= first_left.end_s <= 2.35, mode
         assert 1.95 <= right.start_s <= 2.25 and 2.7 <= right.end_s <= 2.95, mode
         assert 2.55 <= late_left.start_s <= 2.9 and 3.1 <= late_left.end_s <= 3.45, mode
-        # the right stance from about 3.15 s runs past the end of the video: cut, not complete
-        cut = [e for e in detect_gait(track, angles, include_cut=True) if not e.complete and e.start_s > 2.9]
-        assert [e.side for e in cut] == ["right"], mode
+        # the right stance from about 3.15 s runs past the end of the video: cut, not complete;
+        # no cut phase is made up further away either
+        cut = [e for e in detect_gait(track, angles, include_cut=True) if not e.complete]
+        assert [e.side for e in cut] == ["right"], (mode, cut)
         assert 2.95 <= cut[0].start_s <= 3.35, mode
 
 
