@@ -15,10 +15,11 @@ Expected values come from looking at the frames, not from a run of the code:
   left 1.1, right 1.6, left 2.2, right 2.8, left 3.35 s. That is 7 steps and 5 complete
   stance phases, alternating: left 0.5-1.1, right 0.95-1.6, left 1.45-2.2,
   right 2.05-2.8, left 2.7-3.35; the right stance from 3.15 s runs past the end. The first
-  two are 7-9 m from the camera, the legs about 45 px long in the pipeline's 960 px
-  frames, and there the two feet's landmarks are not told apart: their image heights
-  differ by a few pixels either way with no pattern, so the detector cannot find those two
-  and must not make them up. From 1.4 s on it must find all 3.
+  two are far from the camera (the person a third of the size reached at the end, the legs
+  about 45-55 px long in the pipeline's 960 px frames), and there the two feet's landmarks
+  are not told apart: their image heights differ by a few pixels either way with no
+  pattern, so the detector cannot find those two and must not make them up. From 1.4 s on
+  it must find all 3.
 - ``sports2d_v2024_demo5.mp4``: lateral raises standing on both feet: no single-leg task.
 - ``pose2sim_single_cam01.mp4``: stands on the LEFT leg from about 0.25 s to 1.3 s
   (shared README, from the multi-camera trial).
