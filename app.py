@@ -604,12 +604,16 @@ def quality_panel(result: dict, viewer: str) -> None:
     share = quality.get("frames_with_pose")
     roll = result.get("camera_roll_deg")
     if viewer != "Patient":
-        cols = st.columns(5)
+        cols = st.columns(6)
         cols[0].metric("Frames with a person", percent(share))
         cols[1].metric("Feet out of frame", percent(quality.get("feet_out_of_frame")))
         cols[2].metric("Second person in view", percent(quality.get("second_person")))
         cols[3].metric("Phone tilt (roll)", deg(roll, signed=True))
-        cols[4].metric("View", {"front": "front", "back": "back"}.get(result.get("view"), str(result.get("view"))))
+        cols[4].metric("Camera angle (yaw)", deg(result.get("camera_yaw_deg"), signed=True))
+        cols[5].metric("View", {"front": "front", "back": "back"}.get(result.get("view"), str(result.get("view"))))
+        oblique = ((result.get("details") or {}).get("camera_yaw") or {}).get("oblique_warning")
+        if oblique:
+            st.caption(oblique)
         low = quality.get("low_visibility") or {}
         if isinstance(low, dict) and low:
             st.caption("Landmarks hard to see (share of frames): " + ", ".join(

@@ -303,8 +303,18 @@ def assess(
     summary = summarize(events, series)
     warnings.extend(summary.warnings)
     flags = evaluate_flags(summary, thresholds=thresholds, task=detection.task)
+    if oblique.warned:
+        withheld = sorted({f.code for f in flags if f.unit == "deg"})
+        flags = [f for f in flags if f.unit != "deg"]
+        if withheld:
+            warnings.append(
+                "No angle is flagged in this video because the camera was at an angle to the person "
+                f"(withheld: {', '.join(code.replace('_', ' ') for code in withheld)})."
+            )
     scores = {}
-    if detection.task == "step_down":
+    if detection.task == "step_down" and oblique.warned:
+        warnings.append("The lateral step-down score is not given: the camera was at an angle to the person.")
+    elif detection.task == "step_down":
         scores["lateral_step_down"] = lateral_step_down_scores(measured, events, series, thresholds=thresholds)
 
     summary_dict = summary.to_dict()

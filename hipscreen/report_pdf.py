@@ -620,12 +620,18 @@ def _quality(pdf: _Report, result: dict) -> None:
     quality = result.get("quality") or {}
     share = quality.get("frames_with_pose")
     roll = result.get("camera_roll_deg")
+    yaw = result.get("camera_yaw_deg")
     facts = [
         f"Person found in {share * 100:.0f}% of the frames." if share is not None else "Share of frames with a person: unknown.",
         f"Phone tilt (camera roll): {_deg(roll, signed=True)}." if roll is not None
         else "Phone tilt (camera roll) could not be estimated.",
+        f"Camera angle from square to the person (yaw): {_deg(yaw, signed=True)}." if yaw is not None
+        else "Camera angle from square to the person (yaw) could not be estimated.",
     ]
     warnings = [str(w) for w in quality.get("warnings") or []]
+    oblique = ((result.get("details") or {}).get("camera_yaw") or {}).get("oblique_warning")
+    if oblique:
+        warnings.append(str(oblique))
     pdf.paragraph(" ".join(facts))
     for w in warnings:
         pdf.paragraph(f"• {w}")

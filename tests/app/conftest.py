@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-# A short real clip that the whole pipeline measures in a few seconds: 100 frames of
-# single-leg balancing filmed from the front (see ../shared/README.md).
-APP_TEST_VIDEO = "pose2sim_single_cam01.mp4"
+from tests.conftest import SAMPLE_DIR
+
+# A short clip that the whole pipeline measures in a few seconds, filmed square from the
+# front and with compensations to flag: a rendered step-down on the right leg with pelvic
+# drop and knee valgus (240 frames, sample_videos/README.md).
+APP_TEST_VIDEO = SAMPLE_DIR / "step_down_right_front_drop_valgus.mp4"
 
 
 @pytest.fixture
-def app_video(real_video):
-    return real_video(APP_TEST_VIDEO)
+def app_video():
+    return APP_TEST_VIDEO
 
 
 @pytest.fixture

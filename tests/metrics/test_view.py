@@ -399,6 +399,9 @@ def test_back_oblique_real_clip_is_warned(real_video):
     assert 25.0 <= abs(result["camera_yaw_deg"]) <= 50.0
     assert len(oblique) == 1 and "straight behind" in oblique[0]
     assert "yaw" in result["details"]["camera_yaw"]["oblique_warning"]
+    # Its angles are unreliable, so none is flagged (its trunk lean reads over 40 degrees).
+    assert [f for f in result["flags"] if "value_deg" in f] == []
+    assert any("No angle is flagged" in w for w in result["quality"]["warnings"])
 
 
 @pytest.mark.slow
