@@ -38,15 +38,18 @@ Usage::
 
 The machine should be otherwise idle: the load average is printed with every figure.
 
-Measured on 2 cores (AMD EPYC, KVM) shared with other jobs, load average 1.9-4.0
-during the run, 64 s clip: (a) 31.1 frames/s, 42.1 ms CPU per frame; (a1) 41.5
-frames/s; (b) 22.8 ms per frame with two people looked for, 14.3 ms with one; (c)
-49.8 frames/s, 37.9 ms CPU per frame, peak RSS 507 MB, 1.60x (a); (c2) 63.4 frames/s,
-1.53x (a1). Agreement (a) vs (c): distance / hip width median 0.017, 95th percentile
-0.046 (2.4 and 6.3 px), all from the 960-px downscale (the two segments alone give
-identical landmarks on this clip). Ten-minute clip: the pose stage held 546-549 MB
-throughout; the run's peak, 1022 MB, came afterwards from landmark cleaning
-(``metrics.cleaning._hampel_outliers`` materialises its sliding windows).
+Measured on 2 cores (AMD EPYC, KVM), otherwise idle, 64 s clip (``--clip`` of the clip this
+script makes): (a) 30.4 frames/s, 43.2 ms CPU per frame; (a1) 43.5 frames/s, 32.4 ms;
+(b) 23.6 ms per frame (25.6 ms CPU) with two people looked for, 14.6 ms (15.8 ms CPU) with
+one; (c) 48.6 frames/s, 38.2 ms CPU per frame, peak RSS 488 MB: 1.60x (a), 1.12x (a1).
+Agreement (a) vs (c): distance / hip width median 0.017, 95th percentile 0.045 (2.3 and
+6.2 px), all from the 960-px downscale. Of (c)'s CPU per frame, the model takes 25.6 ms and
+decoding about 10 ms (1080p H.264, 8.4 ms, plus the downscale). Following one person and
+checking for a second twice a second cut the model's time to about 17 ms per frame, but the
+landmarks then differ from those of a fresh detection in every frame (median 4 px, up to
+22 px on a 720x1280 clip) and one rendered gait clip lost a stance phase and got two on the
+wrong side; the product keeps looking for two people. A 10.7-minute clip (``--long`` or
+``hipscreen analyze``): peak RSS 585 MB, measured while other work shared the machine.
 """
 
 from __future__ import annotations
