@@ -15,6 +15,7 @@ from tests.bad_input.corpus import (
     BUILDERS,
     SIDE_SOURCE,
     STEP_DOWN_SAMPLE,
+    OBLIQUE_SOURCE,
     TWO_PEOPLE_SOURCE,
     Corpus,
     Sources,
@@ -36,6 +37,7 @@ def corpus(tmp_path_factory, real_video) -> Corpus:
         side_view=real_video(SIDE_SOURCE),
         two_people=real_video(TWO_PEOPLE_SOURCE),
         step_down=sample if sample.is_file() else None,
+        oblique=real_video(OBLIQUE_SOURCE),
     )
     return Corpus(tmp_path_factory.mktemp("bad_input_corpus"), sources)
 

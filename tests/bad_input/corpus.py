@@ -34,6 +34,7 @@ from typing import Callable
 BASE_SOURCE = "zarate_front.mp4"
 SIDE_SOURCE = "bmgait_gait_normal_01.mp4"
 TWO_PEOPLE_SOURCE = "sports2d_demo.mp4"
+OBLIQUE_SOURCE = "pose2sim_single_cam03.mp4"
 
 BASE_START_S = 1.0
 BASE_DURATION_S = 5.0
@@ -99,6 +100,7 @@ class Sources:
     side_view: Path
     two_people: Path
     step_down: Path | None = None
+    oblique: Path | None = None
 
 
 class Corpus:
@@ -457,6 +459,16 @@ def _two_people_real(c: Corpus) -> Path:
     """sports2d_demo: one person walks across while another jumps onto a cabinet (VP9)."""
     out = c.out("two_people_real.mp4")
     ffmpeg("-t", "4", "-i", c.sources.two_people, "-an", "-vf", "scale=480:-2,fps=15", *X264, out)
+    return out
+
+
+@case("oblique_back")
+def _oblique_back(c: Corpus) -> Path:
+    """pose2sim cam03: single-leg balance filmed from behind and well to one side."""
+    out = c.out("oblique_back.mp4")
+    if c.sources.oblique is None:
+        raise FfmpegError("the oblique source clip is not available")
+    ffmpeg("-i", c.sources.oblique, "-an", "-vf", "scale=540:-2", *X264, out)
     return out
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from tests.bad_input.corpus import (
     BASE_SOURCE,
     BUILDERS,
+    OBLIQUE_SOURCE,
     SIDE_SOURCE,
     STEP_DOWN_SAMPLE,
     TWO_PEOPLE_SOURCE,
@@ -62,6 +63,7 @@ DESCRIPTIONS = {
     "nobody": "nobody in view (blank wall)",
     "two_people_side_by_side": "two people side by side, both front on",
     "two_people_real": "two people, one walking across, one jumping (sports2d_demo)",
+    "oblique_back": "single-leg balance filmed from behind and well to one side (pose2sim cam03)",
     "side_view": "a person walking, filmed from the side (bmgait)",
     "feet_out_middle": "feet out of the frame from 2.0 s to 3.5 s",
     "walks_out": "the person walks out of the frame at 3.5-4.0 s",
@@ -88,7 +90,8 @@ def describe_result(result: dict) -> str:
 def main(root: str) -> None:
     real = SHARED_DIR / "videos" / "real"
     sample = SAMPLE_DIR / STEP_DOWN_SAMPLE
-    sources = Sources(real / BASE_SOURCE, real / SIDE_SOURCE, real / TWO_PEOPLE_SOURCE, sample if sample.is_file() else None)
+    sources = Sources(real / BASE_SOURCE, real / SIDE_SOURCE, real / TWO_PEOPLE_SOURCE,
+                      sample if sample.is_file() else None, real / OBLIQUE_SOURCE)
     corpus = Corpus(Path(root), sources)
     cases = [c for c in EXPECTED if c in BUILDERS and (sources.step_down or not c.startswith("step_down"))]
     paths = {c: corpus.path(c) for c in cases}

@@ -139,6 +139,10 @@ EXPECTED: dict[str, Expect] = {
     "two_people_real": Expect(
         "refused", what=("more than one person", "two people", "several people", "from the side")
     ),
+    "oblique_back": Expect(
+        "result", warnings=("filmed at an angle",),
+        note="about 36 degrees from straight behind: measured, warned, and no angle flagged",
+    ),
     "side_view": Expect("refused", what=("from the side", "side view")),
     "feet_out_middle": Expect("result", warnings=("out of the frame",)),
     "walks_out": Expect("result", warnings=("no person was found", "out of the frame")),
