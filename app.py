@@ -90,13 +90,13 @@ def cached_analysis(video_sha256: str, model: str, task: str, side: str, view: s
 
 @st.cache_data(show_spinner=False, max_entries=6)
 def cached_overlay(video_sha256: str, settings_key: str, _video_path: str, _analysis) -> str:
-    """Path of the H.264 overlay video for one analysis."""
+    """Path of the H.264 overlay video for one analysis (``settings_key`` from :func:`overlay_key`)."""
     from hipscreen.overlay import write_overlay
 
     out = UPLOAD_DIR / f"{video_sha256[:32]}-{hashlib.sha256(settings_key.encode()).hexdigest()[:12]}.overlay.mp4"
     if not out.is_file():
         partial = out.with_suffix(".partial.mp4")
-        write_overlay(_video_path, _analysis, partial)
+        write_overlay(_video_path, _analysis, partial, audience=json.loads(settings_key)["audience"])
         partial.replace(out)
     return str(out)
 
@@ -325,8 +325,11 @@ def run_analysis(video: tuple[Path, str, str], settings: dict):
 
 
 def overlay_key(settings: dict) -> str:
-    """What the overlay video depends on: not the thresholds (they change flags, not the drawing)."""
-    return json.dumps({k: settings[k] for k in ("model", "task", "side", "view")}, sort_keys=True)
+    """What the overlay video depends on: not the thresholds (they change flags, not the drawing),
+    but the reader (plain angle names for a patient)."""
+    audience = "patient" if settings["viewer"] == "Patient" else "clinician"
+    return json.dumps({**{k: settings[k] for k in ("model", "task", "side", "view")}, "audience": audience},
+                      sort_keys=True)
 
 
 def analyse_page(settings: dict) -> None:

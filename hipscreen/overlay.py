@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from vision.decode import iter_frames
+from hipscreen.filming_guide import ANGLE_LABELS_CLINICIAN
 from vision.encode import H264Writer
 from vision.landmarks import SKELETON_EDGES, other_side
 
@@ -21,12 +22,16 @@ TRUNK_COLOUR = (255, 255, 255)
 TEXT_BG = (20, 20, 20)
 EVENT_NOUNS = {"step_down": "rep", "single_leg_squat": "rep", "single_leg_stance": "hold", "gait": "step"}
 
-ANGLE_LABELS = {
-    "pelvic_drop_deg": "Pelvic drop",
-    "trunk_lean_deg": "Trunk lean",
-    "knee_fppa_deg": "Knee FPPA",
-    "hip_adduction_deg": "Hip adduction",
+OVERLAY_LABELS: dict[str, dict[str, str]] = {
+    "clinician": dict(ANGLE_LABELS_CLINICIAN),
+    "patient": {  # short enough for the panel of a portrait phone video
+        "pelvic_drop_deg": "Hip drop",
+        "trunk_lean_deg": "Body lean",
+        "knee_fppa_deg": "Knee inward",
+        "hip_adduction_deg": "Thigh inward",
+    },
 }
+"""Angle names drawn on the video, for each audience."""
 
 
 def side_at_frames(times_s: np.ndarray, events: list[dict]) -> list[str | None]:
@@ -61,6 +66,7 @@ def draw_frame(
     side: str | None,
     angles: dict[str, float],
     caption: str = "",
+    labels: dict[str, str] = OVERLAY_LABELS["clinician"],
 ) -> np.ndarray:
     """Draw the skeleton (``points`` name -> (x, y) pixels, NaN = missing) and an angle panel.
 
@@ -104,8 +110,8 @@ def draw_frame(
     if caption:
         lines.append(caption)
     if side is not None:
-        lines.append(f"Stance: {side}")
-        for key, label in ANGLE_LABELS.items():
+        lines.append(f"Standing leg: {side}")
+        for key, label in labels.items():
             value = angles.get(key)
             text = "--" if value is None or not np.isfinite(value) else f"{value:+.1f} deg"
             lines.append(f"{label}: {text}")
@@ -140,8 +146,13 @@ def frame_angles(series: dict[str, np.ndarray], i: int, side: str) -> dict[str, 
     }
 
 
-def write_overlay(video_path: str | Path, analysis, out_path: str | Path, *, progress=None) -> Path:
+def write_overlay(
+    video_path: str | Path, analysis, out_path: str | Path, *, progress=None, audience: str = "clinician"
+) -> Path:
     """Re-read the video and write the overlay MP4 (H.264) to ``out_path``.
+
+    ``audience`` (``"clinician"`` or ``"patient"``) chooses the angle names drawn
+    (:data:`OVERLAY_LABELS`).
 
     Frames are matched to the analysis by their order in the stream (the same decoder
     produced both), and checked against the analysis timestamps.
@@ -164,7 +175,8 @@ def write_overlay(video_path: str | Path, analysis, out_path: str | Path, *, pro
             if event is not None:
                 caption += f"  {noun} {event['index'] + 1}"
             angles = frame_angles(analysis.series, i, side) if side else {}
-            writer.write(draw_frame(frame.rgb, frame_points(track, i), side=side, angles=angles, caption=caption))
+            writer.write(draw_frame(frame.rgb, frame_points(track, i), side=side, angles=angles, caption=caption,
+                                    labels=OVERLAY_LABELS[audience]))
             if progress is not None and n:
                 progress((i + 1) / n)
     return out_path
