@@ -248,6 +248,18 @@ def frame_jumps(video: Path, *, cache: Path | None) -> list[str]:
     return rows
 
 
+def _table(heading: str, columns: list[str], rows_of, stems, videos: Path, cache: Path | None) -> None:
+    """Print a Markdown table: ``heading``, then the rows ``rows_of(video, cache=...)`` gives per clip."""
+    if heading:
+        print(heading + "\n")
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for stem in stems:
+        rows = rows_of(videos / f"{stem}.mp4", cache=cache)
+        print("\n".join([rows] if isinstance(rows, str) else rows), flush=True)
+    print()
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--videos", type=Path, default=Path("../shared/videos/real"))
@@ -256,41 +268,24 @@ def main(argv=None) -> None:
     print("### Is the reference in step with the video?\n")
     for stem in POSE2SIM:
         print("\n".join(alignment_report(args.videos / f"{stem}.mp4", cache=args.cache)), flush=True)
-    print("### Distance from the multi-view reference\n")
-    print("| clip | joint | raw px | corrected px | raw / hip width | corrected / hip width "
-          "| raw mean (dx, dy) px | corrected mean (dx, dy) px | raw px, time-aligned | corrected px, time-aligned |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for stem in POSE2SIM:
-        for row in reference_distances(args.videos / f"{stem}.mp4", cache=args.cache):
-            print(row, flush=True)
-    print()
-    print("Stance-limb angles vs the reference's angles, single-leg part (0.25-1.3 s), mean absolute difference (deg)\n")
-    print("| clip | drop raw | drop corr. | lean raw | lean corr. | FPPA raw | FPPA corr. | hip add. raw | hip add. corr. |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for stem in POSE2SIM:
-        for row in reference_angles(args.videos / f"{stem}.mp4", cache=args.cache):
-            print(row, flush=True)
-    print()
-    print("| clip | correction | gait events (side order) | left stance: drop / lean / FPPA / hip add. "
-          "| right stance: drop / lean / FPPA / hip add. |")
-    print("|---|---|---|---|---|")
-    for stem in ("zarate_front", "vaila_mlwalk"):
-        for row in walk_summary(args.videos / f"{stem}.mp4", cache=args.cache):
-            print(row, flush=True)
-    print()
-    print("Frame-to-frame change of the angles (99th percentile / maximum, degrees, both sides)\n")
-    print("| clip | points | pelvic drop | hip adduction |")
-    print("|---|---|---|---|")
-    for stem in ("zarate_front", "vaila_mlwalk"):
-        for row in frame_jumps(args.videos / f"{stem}.mp4", cache=args.cache):
-            print(row, flush=True)
-    print()
-    print("Training range: median whole-frame squared Mahalanobis distance, the clip limit, whether the clip is "
-          "corrected, and the mean per-frame weight (hip / knee / ankle, left) the rule would use without the clip check\n")
-    print("| clip | median distance | limit | corrected | per-frame weight hip / knee / ankle |")
-    print("|---|---|---|---|---|")
-    for stem in POSE2SIM + ("zarate_front", "vaila_mlwalk"):
-        print(range_summary(args.videos / f"{stem}.mp4", cache=args.cache), flush=True)
+    walks = ("zarate_front", "vaila_mlwalk")
+    _table("### Distance from the multi-view reference",
+           ["clip", "joint", "raw px", "corrected px", "raw / hip width", "corrected / hip width",
+            "raw mean (dx, dy) px", "corrected mean (dx, dy) px", "raw px, time-aligned", "corrected px, time-aligned"],
+           reference_distances, POSE2SIM, args.videos, args.cache)
+    _table("Stance-limb angles vs the reference's angles, single-leg part (0.25-1.3 s), mean absolute difference (deg)",
+           ["clip", "drop raw", "drop corr.", "lean raw", "lean corr.", "FPPA raw", "FPPA corr.", "hip add. raw",
+            "hip add. corr."],
+           reference_angles, POSE2SIM, args.videos, args.cache)
+    _table("", ["clip", "correction", "gait events (side order)", "left stance: drop / lean / FPPA / hip add.",
+                "right stance: drop / lean / FPPA / hip add."],
+           walk_summary, walks, args.videos, args.cache)
+    _table("Frame-to-frame change of the angles (99th percentile / maximum, degrees, both sides)",
+           ["clip", "points", "pelvic drop", "hip adduction"], frame_jumps, walks, args.videos, args.cache)
+    _table("Training range: median whole-frame squared Mahalanobis distance, the clip limit, whether the clip is "
+           "corrected, and the mean per-frame weight (hip / knee / ankle, left) the rule would use without the clip check",
+           ["clip", "median distance", "limit", "corrected", "per-frame weight hip / knee / ankle"],
+           range_summary, POSE2SIM + walks, args.videos, args.cache)
 
 
 if __name__ == "__main__":
