@@ -287,11 +287,11 @@ def assess(
         joint_centres.update(applied=check.clip_in_range, reason=check.reason)
         if check.clip_in_range:
             measured = estimate_joint_centres(track)
-        else:
+        elif not oblique.warned:  # an oblique view has its own warning, with how to film
             warnings.append(
-                "The hip, knee and ankle points were not corrected towards the joint centres, because "
-                f"{check.reason}; pelvic drop and hip adduction may read a few degrees low. "
-                "Film from straight in front or straight behind, the whole body in view."
+                "The hip drop and the inward movement of the thigh may read a few degrees low in this "
+                "video, because the way it was filmed is unlike the videos the tool was checked on. "
+                "Film from straight in front or straight behind, with the whole body in view."
             )
 
     series = angle_engine.compute_angle_series(measured)
@@ -303,14 +303,12 @@ def assess(
     summary = summarize(events, series)
     warnings.extend(summary.warnings)
     flags = evaluate_flags(summary, thresholds=thresholds, task=detection.task)
+    withheld: list[str] = []
     if oblique.warned:
         withheld = sorted({f.code for f in flags if f.unit == "deg"})
         flags = [f for f in flags if f.unit != "deg"]
         if withheld:
-            warnings.append(
-                "No angle is flagged in this video because the camera was at an angle to the person "
-                f"(withheld: {', '.join(code.replace('_', ' ') for code in withheld)})."
-            )
+            warnings.append("No angle is flagged in this video, because the camera was at an angle to the person.")
     scores = {}
     if detection.task == "step_down" and oblique.warned:
         warnings.append("The lateral step-down score is not given: the camera was at an angle to the person.")
@@ -335,6 +333,7 @@ def assess(
             "task": detection.to_dict(),
             "view_confidence": view_estimate.confidence,
             "joint_centres": joint_centres,
+            "flags_withheld_for_camera_angle": withheld,
             "swapped_frames": n_swapped,
             "camera_roll": {"method": roll.method, "reason": roll.reason},
             "camera_yaw": {

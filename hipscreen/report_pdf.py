@@ -629,9 +629,14 @@ def _quality(pdf: _Report, result: dict) -> None:
         else "Camera angle from square to the person (yaw) could not be estimated.",
     ]
     warnings = [str(w) for w in quality.get("warnings") or []]
-    oblique = ((result.get("details") or {}).get("camera_yaw") or {}).get("oblique_warning")
+    details = result.get("details") or {}
+    oblique = (details.get("camera_yaw") or {}).get("oblique_warning")
     if oblique:
         warnings.append(str(oblique))
+    withheld = details.get("flags_withheld_for_camera_angle") or []
+    if withheld:
+        warnings.append("Flags withheld because of the camera angle: "
+                        + ", ".join(str(code).replace("_", " ") for code in withheld) + ".")
     pdf.paragraph(" ".join(facts))
     for w in warnings:
         pdf.paragraph(f"• {w}")

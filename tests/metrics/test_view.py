@@ -402,6 +402,7 @@ def test_back_oblique_real_clip_is_warned(real_video):
     # Its angles are unreliable, so none is flagged (its trunk lean reads over 40 degrees).
     assert [f for f in result["flags"] if "value_deg" in f] == []
     assert any("No angle is flagged" in w for w in result["quality"]["warnings"])
+    assert "ipsilateral_trunk_lean" in result["details"]["flags_withheld_for_camera_angle"]
 
 
 @pytest.mark.slow
