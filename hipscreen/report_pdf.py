@@ -512,7 +512,7 @@ def _key_frames_and_sides(pdf: _Report, images: list[Image.Image], result: dict,
 
 
 def _sides(pdf: _Report, result: dict, labels: dict[str, str], *, width_mm: float | None = None) -> None:
-    pdf.heading("Your results for each standing leg (average ± spread of the repetitions)"
+    pdf.heading("Your results for each standing leg (average ± spread)"
                 if pdf.audience == "patient" else "Per side: mean ± SD of the peak values")
     sides = result.get("sides") or {}
     asym = result.get("asymmetry") or {}
@@ -625,18 +625,19 @@ def _quality(pdf: _Report, result: dict) -> None:
         f"Person found in {share * 100:.0f}% of the frames." if share is not None else "Share of frames with a person: unknown.",
         f"Phone tilt (camera roll): {_deg(roll, signed=True)}." if roll is not None
         else "Phone tilt (camera roll) could not be estimated.",
-        f"Camera angle from square to the person (yaw): {_deg(yaw, signed=True)}." if yaw is not None
-        else "Camera angle from square to the person (yaw) could not be estimated.",
     ]
     warnings = [str(w) for w in quality.get("warnings") or []]
-    details = result.get("details") or {}
-    oblique = (details.get("camera_yaw") or {}).get("oblique_warning")
-    if oblique:
-        warnings.append(str(oblique))
-    withheld = details.get("flags_withheld_for_camera_angle") or []
-    if withheld:
-        warnings.append("Flags withheld because of the camera angle: "
-                        + ", ".join(str(code).replace("_", " ") for code in withheld) + ".")
+    if pdf.audience != "patient":  # the quality warnings already say it in plain words
+        facts.append(f"Camera angle from square to the person (yaw): {_deg(yaw, signed=True)}." if yaw is not None
+                     else "Camera angle from square to the person (yaw) could not be estimated.")
+        details = result.get("details") or {}
+        oblique = (details.get("camera_yaw") or {}).get("oblique_warning")
+        if oblique:
+            warnings.append(str(oblique))
+        withheld = details.get("flags_withheld_for_camera_angle") or []
+        if withheld:
+            warnings.append("Flags withheld because of the camera angle: "
+                            + ", ".join(str(code).replace("_", " ") for code in withheld) + ".")
     pdf.paragraph(" ".join(facts))
     for w in warnings:
         pdf.paragraph(f"• {w}")
