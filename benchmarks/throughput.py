@@ -154,24 +154,23 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
-def _rss_mb(pid: int) -> float:
+def _status_mb(path: str, key: str) -> float:
+    """The ``key:`` line (kB) of a /proc status-like file, in MB; 0 if the process is gone."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(key + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
+
+
+def _rss_mb(pid: int) -> float:
+    return _status_mb(f"/proc/{pid}/status", "VmRSS")
 
 
 def _pss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return _status_mb(f"/proc/{pid}/smaps_rollup", "Pss")
 
 
 def _cpu_s() -> float:
@@ -303,17 +302,17 @@ def analyse(video: Path, *, current: bool, max_side: int | None, workers: int | 
     limits = DecodeLimits(max_duration_s=3600.0, max_file_size_mb=8192.0)
     if current:
         analysis = pipeline.analyze(video, options=pipeline.AnalysisOptions(limits=limits))
-    elif "pose_workers" in pipeline.AnalysisOptions.__dataclass_fields__ and num_poses is None:
+    elif num_poses is None:
         options = pipeline.AnalysisOptions(limits=limits, pose_max_side=max_side, pose_workers=workers)
         analysis = pipeline.analyze(video, options=options)
-    else:  # the pipeline without the fast-path option: the same two stages, by hand
+    else:  # another number of people is not an analysis option: the same two stages, by hand
         from vision.decode import probe_video
         from vision.pose import PoseParams, estimate_pose
 
         options = pipeline.AnalysisOptions(limits=limits, pose_max_side=max_side)
         info = probe_video(video, limits=limits)
-        params = PoseParams(num_poses=num_poses) if num_poses else None
-        track = estimate_pose(video, max_side=max_side, video=info, workers=workers, params=params)
+        track = estimate_pose(video, max_side=max_side, video=info, workers=workers,
+                              params=PoseParams(num_poses=num_poses))
         analysis = pipeline.assess(pipeline.Landmarks(video=info, track=track), options=options)
     return len(analysis.raw_track), analysis
 
