@@ -442,10 +442,14 @@ def _all_detections(
 ) -> Iterator[tuple[float, list[Person], float]]:
     """The first segment's people as this thread finds them, then each other segment's in turn."""
 
+    reported = [0.0]
+
     def report(own: int) -> None:
         if progress is not None and info.frames:
-            done = own + sum(child.done_frames for child in children)
-            progress(min(done / info.frames, 1.0))
+            fraction = min((own + sum(child.done_frames for child in children)) / info.frames, 1.0)
+            if fraction > reported[0]:  # progress only moves forward, each value once
+                reported[0] = fraction
+                progress(fraction)
 
     frames = segment_frames(
         first.path, start_s=first.start_s, stop_s=first.stop_s, max_side=first.max_side,

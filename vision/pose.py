@@ -1,9 +1,9 @@
 """Pose landmarks of one person through a video, with MediaPipe PoseLandmarker.
 
 :func:`estimate_pose` is the whole job for a file: probe it, find the model, decode the
-frames upright and run the landmarker in VIDEO mode on them. :func:`landmarks_from_frames`
-does the last part for any iterable of :class:`~vision.decode.Frame` (for callers that
-decode in their own way), and :class:`PoseEstimator` wraps a single landmarker.
+frames upright and run the landmarker in VIDEO mode on them (through
+:func:`vision.parallel.estimate_pose_parallel`, on one segment of the video or several), and
+:class:`PoseEstimator` wraps a single landmarker.
 
 One main person
 ---------------
@@ -35,10 +35,8 @@ from types import TracebackType
 
 import numpy as np
 
-from vision._prefetch import prefetched
-from vision.decode import DecodeLimits, Frame, iter_frames, probe_video
+from vision.decode import DecodeLimits
 from vision.errors import InputProblem
-from vision.models import model_file, resolve_model
 from vision.native_stderr import native_stderr_silenced
 from vision.track import N_LANDMARKS, LandmarkTrack, VideoInfo
 
@@ -332,56 +330,6 @@ class MainPersonFollower:
         return best
 
 
-def landmarks_from_frames(
-    frames: Iterable[Frame],
-    *,
-    width: int,
-    height: int,
-    model_path: str | os.PathLike,
-    pose_model: str = "",
-    params: PoseParams | None = None,
-    progress: ProgressCallback | None = None,
-    total_frames: int | None = None,
-) -> LandmarkTrack:
-    """Run one landmarker over upright frames and follow one main person.
-
-    Parameters
-    ----------
-    frames
-        Upright frames with increasing ``time_s`` (possibly downscaled).
-    width, height
-        Size of the full displayed frame; landmarks are returned in its pixels.
-    model_path, pose_model
-        Model file, and the name recorded in the track.
-    params
-        Landmarker and bookkeeping settings.
-    progress, total_frames
-        ``progress(fraction)`` is called after each frame when ``total_frames`` is known.
-
-    Returns
-    -------
-    LandmarkTrack
-        NaN positions, zero visibility where the main person is not found.
-
-    Raises
-    ------
-    InputProblem
-        ``no_person`` if a person is found in fewer than ``params.min_person_fraction``
-        of the frames.
-    """
-    params = params or PoseParams()
-
-    def detections() -> Iterator[tuple[float, list[Person], float]]:
-        with PoseEstimator(model_path, params=params) as estimator:
-            for count, frame in enumerate(frames, start=1):
-                people = estimator.detect(frame.rgb, frame.time_s, width=width, height=height)
-                yield frame.time_s, people, frame_brightness(frame.rgb)
-                if progress is not None and total_frames:
-                    progress(min(count / total_frames, 1.0))
-
-    return follow_main_person(detections(), width=width, height=height, pose_model=pose_model, params=params)
-
-
 def frame_brightness(rgb: np.ndarray) -> float:
     """Mean pixel value of a picture, 0 (black) to 255 (white), over the RGB channels.
 
@@ -521,10 +469,10 @@ def estimate_pose(
         are the same either way.
     workers
         Landmarkers running side by side on segments of the video, each in its own
-        process (:func:`vision.parallel.estimate_pose_parallel`); None uses every core.
-        1 (the default) runs one landmarker in this process. Several give the same
-        frames and the same main person; landmarks may differ slightly for about a
-        second after each seam between segments.
+        thread (:func:`vision.parallel.estimate_pose_parallel`); None uses every core.
+        1 (the default) runs one landmarker over the whole video in this thread. Several
+        give the same frames and the same main person; landmarks may differ slightly for
+        about a second after each seam between segments.
 
     Returns
     -------
@@ -537,25 +485,10 @@ def estimate_pose(
     InputProblem
         From probing and decoding, from the model lookup, or ``no_person``.
     """
-    if workers is None or workers > 1:
-        from vision.parallel import ParallelParams, estimate_pose_parallel
+    from vision.parallel import ParallelParams, estimate_pose_parallel
 
-        return estimate_pose_parallel(
-            path, variant=variant, model_path=model_path, max_side=max_side, progress=progress, limits=limits,
-            params=params, video=video, prefetch_frames=prefetch_frames, parallel=ParallelParams(workers=workers),
-        )
-    info = video if video is not None else probe_video(path, limits=limits)
-    model = resolve_model(variant, model_path=model_path)
-    name = Path(model).stem if model_path is not None else model_file(variant).name
-    frames = iter_frames(path, max_side=max_side)
-    return landmarks_from_frames(
-        prefetched(frames, depth=prefetch_frames) if prefetch_frames > 0 else frames,
-        width=info.width,
-        height=info.height,
-        model_path=model,
-        pose_model=name,
-        params=params,
-        progress=progress,
-        total_frames=info.frames,
+    return estimate_pose_parallel(
+        path, variant=variant, model_path=model_path, max_side=max_side, progress=progress, limits=limits,
+        params=params, video=video, prefetch_frames=prefetch_frames, parallel=ParallelParams(workers=workers),
     )
 
