@@ -286,7 +286,7 @@ def assess(
         check = range_check(track)
         joint_centres.update(applied=check.clip_in_range, reason=check.reason)
         if check.clip_in_range:
-            measured = estimate_joint_centres(track)
+            measured = estimate_joint_centres(track, check=check)
         elif not oblique.warned:  # an oblique view has its own warning, with how to film
             warnings.append(
                 "The hip drop and the inward movement of the thigh may read a few degrees low in this "

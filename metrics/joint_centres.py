@@ -400,6 +400,7 @@ def estimate_joint_centres(
     model: JointCentreModel | None = None,
     params: BodyFrameParams = BodyFrameParams(),
     range_params: RangeParams = RangeParams(),
+    check: RangeCheck | None = None,
 ) -> LandmarkTrack:
     """Replace the hip, knee, ankle and shoulder landmarks by joint-centre estimates.
 
@@ -412,6 +413,9 @@ def estimate_joint_centres(
     params : BodyFrameParams, keyword-only
     range_params : RangeParams, keyword-only
         How the rule fades out for postures and views outside its training range.
+    check : RangeCheck, keyword-only, optional
+        :func:`range_check` of this track with this model, if the caller has it already
+        (it is not computed again; ``range_params`` is then unused).
 
     Returns
     -------
@@ -433,7 +437,8 @@ def estimate_joint_centres(
     """
     model = load_model() if model is None else model
     frame = body_frame(track, params=params)
-    check = range_check(track, model=model, frame=frame, params=range_params)
+    if check is None:
+        check = range_check(track, model=model, frame=frame, params=range_params)
     if not check.clip_in_range:
         return track.with_xy(track.xy_px.copy(), note=f"joint-centre correction not applied: {check.reason}")
     features = body_features(track, frame, model.feature_points)

@@ -243,6 +243,10 @@ def test_a_clip_whose_typical_frame_is_far_outside_the_range_is_not_corrected():
     out = estimate_joint_centres(track, model=model, range_params=RangeParams(check_clip=False))
     np.testing.assert_allclose(out.point("right_hip")[:, 0] - track.point("right_hip")[:, 0], -20.0)
     np.testing.assert_allclose(out.point("left_knee"), track.point("left_knee"))
+    # A check the caller already made is used as it is, not made again.
+    unchecked = range_check(track, model=model, params=RangeParams(check_clip=False))
+    given = estimate_joint_centres(track, model=model, check=unchecked)
+    np.testing.assert_allclose(given.xy_px, out.xy_px)
 
 
 def test_the_range_does_not_depend_on_where_the_person_stands_or_their_size():
