@@ -19,6 +19,7 @@ apart from a shorter video; it is decoded as far as it goes.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -431,7 +432,14 @@ def _short(exc: BaseException) -> str:
 # -- decoding -------------------------------------------------------------------------
 
 
-def iter_frames(path: str | os.PathLike, *, max_side: int | None = None) -> Iterator[Frame]:
+def iter_frames(
+    path: str | os.PathLike,
+    *,
+    max_side: int | None = None,
+    start_s: float = 0.0,
+    stop_s: float = math.inf,
+    decoder_threads: int = 0,
+) -> Iterator[Frame]:
     """Stream the frames of a video, upright, one at a time (constant memory).
 
     Parameters
@@ -441,13 +449,18 @@ def iter_frames(path: str | os.PathLike, *, max_side: int | None = None) -> Iter
     max_side
         If given, frames whose longer side exceeds it are downscaled (aspect ratio kept)
         so that the longer side is ``max_side`` pixels. Never upscales.
+    start_s, stop_s
+        Only the frames with ``start_s <= time_s < stop_s`` (a segment of the video);
+        their ``index`` counts from 0 within it.
+    decoder_threads
+        Decoder threads; 0 lets FFmpeg choose.
 
     Yields
     ------
     Frame
-        ``time_s`` from the presentation timestamps (seconds from the first frame);
-        frames whose timestamp does not increase are skipped, so times are strictly
-        increasing.
+        ``time_s`` from the presentation timestamps (seconds from the first frame of the
+        file); frames whose timestamp does not increase are skipped, so times are
+        strictly increasing.
 
     Raises
     ------
@@ -464,39 +477,87 @@ def iter_frames(path: str | os.PathLike, *, max_side: int | None = None) -> Iter
     C-contiguous (MediaPipe silently finds no pose in a padded array). Non-square
     stored pixels (an anamorphic sample aspect ratio) are resampled to square ones, so
     that angles measured in the picture are true.
+
+    A segment starting after 0 is decoded from the key frame at or before ``start_s``
+    (a seek). If the container cannot seek there (the first frame decoded is already
+    past ``start_s``), it is decoded from the beginning instead: the same frames, more
+    slowly.
     """
     if max_side is not None and max_side < 16:
         raise ValueError(f"max_side must be at least 16 pixels, got {max_side}")
     file = Path(path)
     if not file.is_file():
         raise InputProblem("file_missing", f"The video file '{file}' was not found.", "Check the file name and folder.")
+    first_stamp = _first_stamp(file) if start_s > 0 else None
+    for seek in ((True, False) if start_s > 0 else (False,)):
+        with _open(file) as container:
+            stream = _video_stream(container, file)
+            if decoder_threads:
+                stream.codec_context.thread_count = decoder_threads
+            else:
+                stream.thread_type = "AUTO"
+            pixel_aspect = _pixel_aspect(stream)
+            time_base = float(stream.time_base or Fraction(1, av.time_base))
+            if seek:
+                container.seek(first_stamp + int(start_s / time_base), stream=stream, backward=True)
+            decoded = _decoded_frames_after_seek(container, stream, file) if seek else _decoded_frames(container, stream, file)
+            last_time_s = -np.inf
+            index = 0
+            # Read once: ``frame.side_data`` ties each frame in a reference cycle, so every frame
+            # it is read from (and its colour converter's threads) lives until the garbage
+            # collector runs: 250 threads for a 125-frame clip, thousands in a long-running app.
+            transform: _DisplayTransform | None = None
+            for frame in decoded:
+                stamp = frame.pts if frame.pts is not None else frame.dts
+                if stamp is None:
+                    continue
+                if first_stamp is None:
+                    first_stamp = stamp
+                time_s = (stamp - first_stamp) * time_base
+                if seek and last_time_s == -np.inf and time_s > start_s:
+                    break  # the seek overshot: decode from the beginning
+                if time_s <= last_time_s:
+                    continue
+                last_time_s = time_s
+                if time_s >= stop_s:
+                    return
+                if time_s < start_s:
+                    continue
+                if transform is None:
+                    transform = _display_transform(frame)
+                rgb = _upright_picture(frame, time_s, file, max_side, pixel_aspect, transform)
+                yield Frame(index=index, time_s=float(time_s), rgb=rgb)
+                index += 1
+            else:
+                return
+
+
+def _first_stamp(file: Path) -> int:
+    """Presentation stamp of the first decoded frame (time 0 of :func:`iter_frames`)."""
     with _open(file) as container:
         stream = _video_stream(container, file)
-        stream.thread_type = "AUTO"
-        pixel_aspect = _pixel_aspect(stream)
-        time_base = float(stream.time_base or Fraction(1, av.time_base))
-        first_stamp: int | None = None
-        last_time_s = -np.inf
-        index = 0
-        # Read once: ``frame.side_data`` ties each frame in a reference cycle, so every frame
-        # it is read from (and its colour converter's threads) lives until the garbage
-        # collector runs: 250 threads for a 125-frame clip, thousands in a long-running app.
-        transform: _DisplayTransform | None = None
         for frame in _decoded_frames(container, stream, file):
             stamp = frame.pts if frame.pts is not None else frame.dts
-            if stamp is None:
-                continue
-            if first_stamp is None:
-                first_stamp = stamp
-            time_s = (stamp - first_stamp) * time_base
-            if time_s <= last_time_s:
-                continue
-            last_time_s = time_s
-            if transform is None:
-                transform = _display_transform(frame)
-            rgb = _upright_picture(frame, time_s, file, max_side, pixel_aspect, transform)
-            yield Frame(index=index, time_s=float(time_s), rgb=rgb)
-            index += 1
+            if stamp is not None:
+                return int(stamp)
+    raise InputProblem("unreadable", f"No picture in '{file.name}' can be decoded.", _DAMAGED_ADVICE)
+
+
+def _decoded_frames_after_seek(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream, file: Path
+) -> Iterator[av.VideoFrame]:
+    """Frames from the position a seek left; damaged data raises ``truncated``.
+
+    Unlike :func:`_decoded_frames` the packets read cannot be compared with the
+    container's index here; :func:`probe_video` has compared them already.
+    """
+    try:
+        for packet in container.demux(stream):
+            yield from packet.decode()
+    except av.error.FFmpegError as exc:
+        raise InputProblem(
+            "truncated", f"The video '{file.name}' is damaged ({_short(exc)}).", _DAMAGED_ADVICE
+        ) from exc
 
 
 def _decoded_frames(

@@ -32,16 +32,12 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
-import av
 import numpy as np
 
-from vision import decode
 from vision._prefetch import prefetched
-from vision.decode import DecodeLimits, Frame, probe_video
-from vision.errors import InputProblem
+from vision.decode import DecodeLimits, iter_frames, probe_video
 from vision.models import model_file, resolve_model
 from vision.pose import (
     RAW_FIELDS,
@@ -127,114 +123,6 @@ def plan_segments(duration_s: float, *, params: ParallelParams = ParallelParams(
     return list(zip(bounds[:-1], bounds[1:]))
 
 
-# -- decoding a segment ---------------------------------------------------------------
-
-
-def segment_frames(
-    path: str | os.PathLike,
-    *,
-    start_s: float,
-    stop_s: float = math.inf,
-    max_side: int | None = None,
-    decoder_threads: int = 0,
-) -> Iterator[Frame]:
-    """The frames of :func:`vision.decode.iter_frames` with ``start_s <= time_s < stop_s``.
-
-    Parameters
-    ----------
-    path
-        The video file.
-    start_s, stop_s
-        Segment of the video, seconds from its first frame.
-    max_side
-        Downscale as in :func:`vision.decode.iter_frames`.
-    decoder_threads
-        Decoder threads; 0 lets FFmpeg choose.
-
-    Yields
-    ------
-    Frame
-        Same pictures and ``time_s`` as :func:`~vision.decode.iter_frames`; ``index``
-        counts from 0 within the segment.
-
-    Notes
-    -----
-    The decoder seeks to the key frame at or before ``start_s`` and decodes from there.
-    If the container cannot seek there (the first frame decoded is already past
-    ``start_s``), it decodes from the beginning instead, which gives the same frames,
-    more slowly.
-    """
-    file = Path(path)
-    first_stamp = _first_stamp(file)
-    for seek in (start_s > 0, False):
-        with decode._open(file) as container:
-            stream = decode._video_stream(container, file)
-            if decoder_threads:
-                stream.codec_context.thread_count = decoder_threads
-            else:
-                stream.thread_type = "AUTO"
-            pixel_aspect = decode._pixel_aspect(stream)
-            time_base = float(stream.time_base or Fraction(1, av.time_base))
-            if seek:
-                container.seek(first_stamp + int(start_s / time_base), stream=stream, backward=True)
-            last_time_s = -np.inf
-            index = 0
-            transform = None  # read once, as iter_frames does (side data keeps frames alive)
-            for frame in _decoded_frames(container, stream, file, from_start=not seek):
-                stamp = frame.pts if frame.pts is not None else frame.dts
-                if stamp is None:
-                    continue
-                time_s = (stamp - first_stamp) * time_base  # as iter_frames computes it
-                if seek and last_time_s == -np.inf and time_s > start_s:
-                    break  # the seek overshot: decode from the beginning
-                if time_s <= last_time_s:
-                    continue
-                last_time_s = time_s
-                if time_s >= stop_s:
-                    return
-                if time_s < start_s:
-                    continue
-                if transform is None:
-                    transform = decode._display_transform(frame)
-                rgb = decode._upright_picture(frame, time_s, file, max_side, pixel_aspect, transform)
-                yield Frame(index=index, time_s=float(time_s), rgb=rgb)
-                index += 1
-            else:
-                return
-
-
-def _decoded_frames(
-    container: av.container.InputContainer, stream: av.video.stream.VideoStream, file: Path, *, from_start: bool
-) -> Iterator[av.VideoFrame]:
-    """Frames from the current position; damaged data raises ``truncated``.
-
-    From the start of the file this is :func:`vision.decode._decoded_frames`, which also
-    compares the packets read with the container's index. After a seek that count
-    cannot be compared; :func:`vision.decode.probe_video` has compared it already.
-    """
-    if from_start:
-        yield from decode._decoded_frames(container, stream, file)
-        return
-    try:
-        for packet in container.demux(stream):
-            yield from packet.decode()
-    except av.error.FFmpegError as exc:
-        raise InputProblem(
-            "truncated", f"The video '{file.name}' is damaged ({decode._short(exc)}).", decode._DAMAGED_ADVICE
-        ) from exc
-
-
-def _first_stamp(file: Path) -> int:
-    """Presentation stamp of the first decoded frame (time 0 of :func:`iter_frames`)."""
-    with decode._open(file) as container:
-        stream = decode._video_stream(container, file)
-        for frame in decode._decoded_frames(container, stream, file):
-            stamp = frame.pts if frame.pts is not None else frame.dts
-            if stamp is not None:
-                return int(stamp)
-    raise InputProblem("unreadable", f"No picture in '{file.name}' can be decoded.", decode._DAMAGED_ADVICE)
-
-
 # -- one segment's landmarker -------------------------------------------------------
 
 
@@ -287,7 +175,7 @@ def detect_segment(
     ``on_frame(frames_done)`` is called after each kept frame; once ``stop`` is set the
     work ends after the current frame (the detections are then incomplete).
     """
-    frames = segment_frames(
+    frames = iter_frames(
         job.path, start_s=job.warm_start_s, stop_s=job.stop_s, max_side=job.max_side, decoder_threads=job.decoder_threads
     )
     if job.prefetch_frames > 0:
@@ -451,7 +339,7 @@ def _all_detections(
                 reported[0] = fraction
                 progress(fraction)
 
-    frames = segment_frames(
+    frames = iter_frames(
         first.path, start_s=first.start_s, stop_s=first.stop_s, max_side=first.max_side,
         decoder_threads=first.decoder_threads,
     )

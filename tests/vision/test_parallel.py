@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import SAMPLE_DIR
 from tests.vision.clips import moving_pictures, write_clip
 from vision.decode import iter_frames, probe_video
-from vision.parallel import ParallelParams, estimate_pose_parallel, plan_segments, segment_frames
+from vision.parallel import ParallelParams, estimate_pose_parallel, plan_segments
 from vision.pose import estimate_pose
 
 # -- planning (no video) --------------------------------------------------------------
@@ -59,7 +59,7 @@ def gop_clip(tmp_path_factory):
 def test_segments_give_the_frames_of_a_single_pass(gop_clip, bounds):
     everything = list(iter_frames(gop_clip))
     edges = [0.0, *bounds[1:], math.inf] if bounds[0] == 0.0 else [0.0, *bounds, math.inf]
-    pieces = [list(segment_frames(gop_clip, start_s=a, stop_s=b, max_side=48)) for a, b in zip(edges, edges[1:])]
+    pieces = [list(iter_frames(gop_clip, start_s=a, stop_s=b, max_side=48)) for a, b in zip(edges, edges[1:])]
     joined = [frame for piece in pieces for frame in piece]
     assert [f.time_s for f in joined] == [f.time_s for f in everything]
     downscaled = list(iter_frames(gop_clip, max_side=48))
@@ -75,7 +75,7 @@ def test_segment_times_count_from_the_first_frame_of_the_file(tmp_path):
     times = [5.0 + i / 25 for i in range(50)]
     clip = write_clip(tmp_path / "late.mp4", moving_pictures(50), times_s=times, fps=25,
                       time_base=Fraction(1, 12800), options={"g": "12"})
-    late = list(segment_frames(clip, start_s=1.0))
+    late = list(iter_frames(clip, start_s=1.0))
     assert late[0].time_s == pytest.approx(1.0, abs=1e-6) and len(late) == 25
 
 
