@@ -8,6 +8,8 @@ and reads it back at the real frame times.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy.signal import butter, filtfilt, find_peaks
 
@@ -139,18 +141,36 @@ def drop_short_runs(times_s: np.ndarray, mask: np.ndarray, *, value: bool, max_d
 
 
 def rolling_median(times_s: np.ndarray, values: np.ndarray, *, window_s: float) -> np.ndarray:
-    """Median of the finite values within ``window_s / 2`` of each sample time (NaN if none)."""
+    """Median of the finite values within ``window_s / 2`` of each sample time (NaN if none).
+
+    The windows are gathered into rows (padded with NaN) a block of samples at a time, so
+    the medians are computed together and memory stays bounded whatever the length.
+    """
     t = np.asarray(times_s, dtype=float)
     x = np.asarray(values, dtype=float)
     lo = np.searchsorted(t, t - window_s / 2.0, side="left")
     hi = np.searchsorted(t, t + window_s / 2.0, side="right")
     out = np.full_like(x, np.nan)
-    for i, (a, b) in enumerate(zip(lo, hi)):
-        window = x[a:b]
-        window = window[np.isfinite(window)]
-        if window.size:
-            out[i] = np.median(window)
+    if x.size == 0:
+        return out
+    width = int(np.max(hi - lo))
+    padded = np.append(x, np.nan)  # index len(x) reads NaN
+    offsets = np.arange(width)
+    block = max(1, _ROLLING_BLOCK_VALUES // max(width, 1))
+    for start in range(0, len(x), block):
+        a, b = lo[start : start + block], hi[start : start + block]
+        index = a[:, None] + offsets
+        index[index >= b[:, None]] = len(x)
+        rows = padded[index]
+        finite = np.isfinite(rows)
+        rows[~finite] = np.nan
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a window without finite values gives NaN
+            out[start : start + block] = np.nanmedian(rows, axis=1)
     return out
+
+
+_ROLLING_BLOCK_VALUES = 1_000_000
 
 
 def hysteresis(values: np.ndarray, *, on: float, off: float) -> np.ndarray:
