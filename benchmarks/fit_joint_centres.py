@@ -21,6 +21,8 @@ training split (``"split"`` in the truth file) with every frame and its mirror i
 the ridge penalty by leave-clips-out cross-validation and writes the coefficients.
 ``evaluate`` prints raw and corrected angle errors at the true peaks per split and task.
 ``inputs`` compares the knee's input sets by leave-one-training-clip-out peak errors.
+``weighting`` compares weights of the frames near event peaks and fade ratios by ten-fold
+cross-validation on the training clips.
 ``variants`` prints, for the committed rule and the alternatives tried, the validation clips'
 MAE at the true peaks and the distance of raw and corrected points from the Pose2Sim
 multi-view reference (the guard: hips, knees and ankles no further than raw on both cameras),
@@ -40,8 +42,8 @@ import numpy as np
 
 from metrics.angles import ANGLE_NAMES, angle_series_from_points
 from metrics.joint_centres import (
-    CORRECTED_JOINTS, JointCentreModel, TrainingRange, body_features, body_frame, estimate_joint_centres, load_model,
-    mahalanobis_d2,
+    CORRECTED_JOINTS, JointCentreModel, RangeParams, TrainingRange, body_features, body_frame, estimate_joint_centres,
+    load_model, mahalanobis_d2,
 )
 from vision.landmarks import SIDES, Landmark, other_side
 from vision.track import LandmarkTrack
@@ -229,8 +231,14 @@ def _mirror_permutation(names: tuple[str, ...]) -> list[int]:
     return [names.index(swap(n)) for n in names]
 
 
-def design(clip: Clip, feature_points: tuple[str, ...], joints: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Features (T, 2F + 1) and target offsets (T, 2J) of a clip, body frame, finite rows only."""
+def design(clip: Clip, feature_points: tuple[str, ...], joints: tuple[str, ...],
+           *, event_weight: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features (T, 2F + 1), target offsets (T, 2J) and row weights (T,) of a clip, finite rows only.
+
+    Rows are in the body frame. A frame within ``EVENT_HALF_WIDTH_S`` of a true event peak
+    weighs ``event_weight`` times as much as any other; the weights are scaled so that they
+    add up to the number of rows.
+    """
     frame = body_frame(clip.track)
     x = body_features(clip.track, frame, feature_points)
     truth = clip.true_points()
@@ -238,7 +246,20 @@ def design(clip: Clip, feature_points: tuple[str, ...], joints: tuple[str, ...])
     raw_xy = np.stack([clip.track.point(j) for j in joints], axis=1)
     y = (frame.to_body(true_xy) - frame.to_body(raw_xy)).reshape(len(clip.track), -1)
     ok = np.all(np.isfinite(x), axis=1) & np.all(np.isfinite(y), axis=1)
-    return x[ok], y[ok]
+    times = np.asarray(clip.track.times_s, dtype=float)
+    weight = np.ones(len(times))
+    for event in clip.truth.get("events", []):
+        weight[np.abs(times - event["peak_s"]) <= EVENT_HALF_WIDTH_S] = event_weight
+    weight = weight[ok]
+    return x[ok], y[ok], weight * len(weight) / max(weight.sum(), 1e-12)
+
+
+EVENT_HALF_WIDTH_S = 0.25
+"""Frames this close to a true event peak are the ones the clinical values are read from."""
+
+EVENT_WEIGHT = 5.0
+"""Weight of those frames in the committed fit, relative to the others (section 4.3 of
+docs/JOINT_CENTRES.md: chosen by ten-fold cross-validation on the training clips)."""
 
 
 def mirrored(x: np.ndarray, y: np.ndarray, feature_points, joints) -> tuple[np.ndarray, np.ndarray]:
@@ -283,7 +304,14 @@ def ridge(x: np.ndarray, y: np.ndarray, alpha: float, mask: np.ndarray | None = 
 
 
 def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feature_joints=FEATURE_JOINTS,
-              inputs_of: dict | None = INPUTS_OF, corrected=CORRECTED_JOINTS, verbose: bool = True) -> JointCentreModel:
+              inputs_of: dict | None = INPUTS_OF, corrected=CORRECTED_JOINTS, event_weight: float = 1.0,
+              verbose: bool = True) -> JointCentreModel:
+    """Ridge fit of the offsets on the clips' frames and their mirror images.
+
+    Every clip weighs the same whatever its length; within a clip, frames near a true event
+    peak weigh ``event_weight`` times as much as the others (:func:`design`). The training
+    range is that of all frames, unweighted.
+    """
     feature_points = tuple(f"{s}_{j}" for s in SIDES for j in feature_joints)
     joints = tuple(f"{s}_{j}" for s in SIDES for j in CORRECTED_JOINTS)
     mask = input_mask(feature_points, joints, inputs_of)
@@ -292,10 +320,10 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
             mask[:, 2 * k: 2 * k + 2] = False
     data = []
     for clip in clips:
-        x, y = design(clip, feature_points, joints)
+        x, y, weight = design(clip, feature_points, joints, event_weight=event_weight)
         xm, ym = mirrored(x, y, feature_points, joints)
         # each clip weighs the same whatever its length
-        w = np.sqrt(100.0 / max(len(x), 1))
+        w = np.sqrt(np.concatenate([weight, weight]) * 100.0 / max(len(x), 1))[:, None]
         data.append((np.concatenate([x, xm]) * w, np.concatenate([y, ym]) * w, x, y, np.concatenate([x, xm])[:, :-1]))
     cv = {}
     for alpha in alphas:
@@ -319,6 +347,8 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
         "n_clips": len(clips),
         "n_frames": int(sum(len(d[2]) for d in data)),
         "ridge_alpha": best,
+        "event_weight": event_weight,
+        "event_half_width_s": EVENT_HALF_WIDTH_S,
         "inputs_of": {j: [list(p) for p in v] for j, v in (inputs_of or {}).items()} or "all",
         "corrected": list(corrected),
         "cv_rms_trunk_lengths": cv,
@@ -478,6 +508,29 @@ def leave_one_clip_out_peaks(clips: list[Clip]) -> str:
     return "\n".join(lines)
 
 
+def weighting_table(clips: list[Clip], *, folds: int = 10, event_weights=(1.0, 5.0), fade_ratios=(2.0, 3.0)) -> str:
+    """Peak-angle MAE on the training clips by ``folds``-fold cross-validation (folds by clip), for
+    each weight of the frames near event peaks and each fade ratio of the training range (markdown).
+
+    The choice of section 5 of docs/JOINT_CENTRES.md, made on training clips only.
+    """
+    train = [c for c in clips if c.split == "train"]
+    lines = ["| event weight | fade to zero at | events | " + " | ".join(ANGLE_SHORT[a] for a in ANGLE_NAMES) + " |",
+             "|---|---|---|" + "---|" * len(ANGLE_NAMES)]
+    for event_weight in event_weights:
+        models = [fit_model([c for i, c in enumerate(train) if i % folds != k], alphas=(0.1,), event_weight=event_weight,
+                            verbose=False) for k in range(folds)]
+        for fade_ratio in fade_ratios:
+            rng = RangeParams(fade_ratio=fade_ratio)
+            rows = []
+            for i, clip in enumerate(train):
+                corrected = estimate_joint_centres(clip.track, model=models[i % folds], range_params=rng)
+                rows += peak_errors(clip, track_points(corrected))
+            lines.append(f"| {event_weight:g} | {fade_ratio:g} limits | {len(rows)} | "
+                         + " | ".join(f"{np.nanmean(np.abs([r[a] for r in rows])):.2f}" for a in ANGLE_NAMES) + " |")
+    return "\n".join(lines)
+
+
 def variants_table(clips: list[Clip], videos: Path, real_cache: Path | None) -> str:
     """Validation MAE at the true peaks and the Pose2Sim guard, for every variant (markdown)."""
     from benchmarks.joint_centres_real import GUARD_JOINTS, POSE2SIM, guard_distances, load_reference, time_stamp_lag
@@ -545,7 +598,7 @@ def in_range_frames_table(videos: Path, real_cache: Path | None) -> str:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("measure", "fit", "evaluate", "variants", "inputs"))
+    parser.add_argument("command", choices=("measure", "fit", "evaluate", "variants", "inputs", "weighting"))
     parser.add_argument("--cohort", type=Path, action="append", required=True)
     parser.add_argument("--cache", type=Path, default=None, help="folder for landmark caches")
     parser.add_argument("--out", type=Path, default=Path("metrics/joint_centre_model.json"))
@@ -554,6 +607,8 @@ def main(argv=None) -> None:
                         help="local: each joint moved by nearby landmarks only (INPUTS_OF); all: by every feature")
     parser.add_argument("--joints", nargs="*", default=list(CORRECTED_JOINTS), help="joints to correct")
     parser.add_argument("--alphas", type=float, nargs="*", default=[0.01, 0.1, 1.0, 10.0])
+    parser.add_argument("--event-weight", type=float, default=EVENT_WEIGHT,
+                        help="fit: weight of frames near a true event peak relative to the others")
     parser.add_argument("--videos", type=Path, default=Path("../shared/videos/real"),
                         help="variants: folder with the Pose2Sim clips and their *.reference.json")
     parser.add_argument("--real-cache", type=Path, default=None, help="variants: landmark cache of the real clips")
@@ -564,12 +619,14 @@ def main(argv=None) -> None:
     elif args.command == "fit":
         train = [c for c in clips if c.split == "train"]
         model = fit_model(train, alphas=tuple(args.alphas), inputs_of=INPUTS_OF if args.inputs == "local" else None,
-                          corrected=tuple(args.joints))
+                          corrected=tuple(args.joints), event_weight=args.event_weight)
         args.out.write_text(json.dumps(model.to_dict(), indent=1) + "\n")
         print(f"wrote {args.out} (alpha {model.info['ridge_alpha']:g}, {model.info['n_clips']} clips)")
         print(evaluate(clips, model))
     elif args.command == "inputs":
         print(leave_one_clip_out_peaks(clips))
+    elif args.command == "weighting":
+        print(weighting_table(clips))
     elif args.command == "variants":
         print(variants_table(clips, args.videos, args.real_cache))
         print()

@@ -100,7 +100,7 @@ class RangeParams:
         (``benchmarks/joint_centres_real.py``). 0 switches the easing off.
     """
 
-    fade_ratio: float = 2.0
+    fade_ratio: float = 3.0
     check_clip: bool = True
     fade_frames: bool = True
     transition_s: float = 0.2

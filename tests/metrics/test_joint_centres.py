@@ -197,10 +197,13 @@ def test_correction_fades_out_for_a_knee_outside_the_training_range():
     xy = track.xy_px.copy()
     xy[:5, Landmark.LEFT_KNEE, 0] += shifts * 200
     track = track.with_xy(xy)
-    fading = RangeParams(transition_s=0.0)  # each frame on its own
+    fading = RangeParams(fade_ratio=2.0, transition_s=0.0)  # each frame on its own
     check = range_check(track, model=model, params=fading)
     assert check.clip_in_range
     np.testing.assert_allclose(check.weights[:5, JOINTS.index("left_knee")], weights, atol=1e-9)
+    # The default fade ratio, 3: the weight falls linearly from the limit (4) to 12.
+    default = range_check(track, model=model, params=RangeParams(transition_s=0.0))
+    np.testing.assert_allclose(default.weights[:5, JOINTS.index("left_knee")], [1.0, 1.0, 1.0, 0.75, 0.375], atol=1e-9)
     out = estimate_joint_centres(track, model=model, range_params=fading)
     expected_dx_px = weights * (0.05 + 0.5 * shifts) * 200
     np.testing.assert_allclose(out.point("left_knee")[:5, 0] - track.point("left_knee")[:5, 0], expected_dx_px, atol=1e-6)
@@ -253,9 +256,9 @@ def test_the_range_does_not_depend_on_where_the_person_stands_or_their_size():
     model = ranged_model()
     track = make_track(STANDING, frames=10)
     xy = track.xy_px.copy()
-    xy[:, Landmark.LEFT_KNEE, 0] += np.sqrt(0.06) * 200  # weight 0.5
+    xy[:, Landmark.LEFT_KNEE, 0] += np.sqrt(0.06) * 200  # squared distance 6, limit 4: weight 0.5
     moved = 2.0 * xy + np.array([-300.0, -400.0])  # twice as large, elsewhere in the picture
-    fading = RangeParams(transition_s=0.0)
+    fading = RangeParams(fade_ratio=2.0, transition_s=0.0)
     for t in (track.with_xy(xy), track.with_xy(moved)):
         np.testing.assert_allclose(range_check(t, model=model, params=fading).weights[:, JOINTS.index("left_knee")], 0.5)
 
