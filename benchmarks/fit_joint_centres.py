@@ -258,7 +258,7 @@ EVENT_HALF_WIDTH_S = 0.25
 """Frames this close to a true event peak are the ones the clinical values are read from."""
 
 EVENT_WEIGHT = 5.0
-"""Weight of those frames in the committed fit, relative to the others (section 4.3 of
+"""Weight of those frames in the committed fit, relative to the others (section 5 of
 docs/JOINT_CENTRES.md: chosen by ten-fold cross-validation on the training clips)."""
 
 
