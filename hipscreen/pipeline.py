@@ -215,6 +215,40 @@ def angle_columns(series: angle_engine.AngleSeries) -> dict[str, np.ndarray]:
     return cols
 
 
+def _measure(track: LandmarkTrack, check, options: AnalysisOptions):
+    """Joint centres, angle series and task detection of a cleaned track.
+
+    With the joint-centre correction (``check``: its range check, None when not applied), the
+    task's own rule is used: the user's task, or the one recognised with the general rule. If
+    the task recognised after the task's rule differs from the one that chose the rule (rare:
+    a borderline video), the general rule's measurement stands.
+
+    Returns ``(measured track, angle series, TaskDetection, rule name or None)``.
+    """
+    if check is None:
+        series = angle_engine.compute_angle_series(track)
+        return track, series, detect_task(track, series, task=options.task, side=options.side), None
+    from metrics.joint_centres import estimate_joint_centres, load_model
+
+    def measure_with(task):
+        measured = estimate_joint_centres(track, check=check, task=task)
+        series = angle_engine.compute_angle_series(measured)
+        return measured, series, detect_task(measured, series, task=options.task, side=options.side)
+
+    model = load_model()
+    task = None if options.task == "auto" else options.task
+    general = None
+    if task is None:
+        general = measure_with(None)
+        task = general[2].task
+    if model.rule_name(task) == "general":
+        return (*(general or measure_with(None)), "general")
+    specific = measure_with(task)
+    if general is not None and specific[2].task != task:
+        return (*general, "general")
+    return (*specific, task)
+
+
 def assess(
     landmarks: Landmarks,
     *,
@@ -278,24 +312,23 @@ def assess(
             "include this tilt. Hold the phone level (use a stand or lean it on something flat)."
         )
 
-    measured = track
-    joint_centres = {"requested": options.correction, "applied": False, "reason": "switched off"}
+    joint_centres = {"requested": options.correction, "applied": False, "reason": "switched off", "rule": None}
+    check = None
     if options.correction:
-        from metrics.joint_centres import estimate_joint_centres, range_check
+        from metrics.joint_centres import range_check
 
         check = range_check(track)
         joint_centres.update(applied=check.clip_in_range, reason=check.reason)
-        if check.clip_in_range:
-            measured = estimate_joint_centres(track, check=check)
-        elif not oblique.warned:  # an oblique view has its own warning, with how to film
-            warnings.append(
-                "The hip drop and the inward movement of the thigh may read a few degrees low in this "
-                "video, because the way it was filmed is unlike the videos the tool was checked on. "
-                "Film from straight in front or straight behind, with the whole body in view."
-            )
-
-    series = angle_engine.compute_angle_series(measured)
-    detection = detect_task(measured, series, task=options.task, side=options.side)
+        if not check.clip_in_range:
+            check = None
+            if not oblique.warned:  # an oblique view has its own warning, with how to film
+                warnings.append(
+                    "The hip drop and the inward movement of the thigh may read a few degrees low in this "
+                    "video, because the way it was filmed is unlike the videos the tool was checked on. "
+                    "Film from straight in front or straight behind, with the whole body in view."
+                )
+    measured, series, detection, rule = _measure(track, check, options)
+    joint_centres["rule"] = rule
     if detection.task is None or not detection.confident:
         warnings.append(detection.reason)
     events = list(detection.events)

@@ -18,8 +18,12 @@ and a video whose typical frame lies outside that range gets no correction at al
 :class:`TrainingRange`, :class:`RangeParams`, :func:`range_check`). On the oblique real clips where the
 unrestricted rule moved points away from a multi-camera reference, it is switched off this way.
 
-The rule is :class:`JointCentreModel`, stored in ``metrics/joint_centre_model.json`` (about a
-thousand numbers, nothing is downloaded). It is fitted by ``benchmarks/fit_joint_centres.py``;
+The rule is :class:`JointCentreModel`, stored in ``metrics/joint_centre_model.json`` (a few
+thousand numbers, nothing is downloaded). It holds a general rule and task rules: for now one,
+for step-downs, whose hips are fitted on all training clips with the step-down clips weighing
+more (a step-down's free leg hangs below the step and pulls MediaPipe's hips in its own way).
+The pipeline recognises the task with the general rule, then measures a step-down with its
+own rule. It is fitted by ``benchmarks/fit_joint_centres.py``;
 ``docs/JOINT_CENTRES.md`` gives the measurements behind it and its validation. It is switched
 by ``AnalysisOptions(correction=...)`` / ``hipscreen analyze --correction / --no-correction``.
 
@@ -40,7 +44,7 @@ from __future__ import annotations
 import functools
 import json
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -192,11 +196,16 @@ class JointCentreModel:
     joints : tuple of str
         Landmark names whose offsets are predicted, ``(dx, dy)`` each, in this order.
     coef : ndarray, shape (2 * len(feature_points) + 1, 2 * len(joints))
-        ``offsets = [features, 1] @ coef``, in trunk lengths.
+        ``offsets = [features, 1] @ coef``, in trunk lengths: the general rule, used when
+        the task is not known (and to recognise it).
     info : dict
         Where the rule comes from (training data, penalty, fit errors).
     training_range : TrainingRange or None
         Where the inputs lay in training; None: the rule is applied everywhere.
+    task_coef : dict of str to ndarray
+        The rule of each task (``"step_down"``, ``"gait"``, ...), same shape and inputs as
+        ``coef``, fitted with that task's clips weighing more; a task without an entry
+        uses ``coef``.
     """
 
     feature_points: tuple[str, ...]
@@ -204,15 +213,28 @@ class JointCentreModel:
     coef: np.ndarray
     info: dict
     training_range: TrainingRange | None = None
+    task_coef: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         expected = (2 * len(self.feature_points) + 1, 2 * len(self.joints))
-        if np.shape(self.coef) != expected:
-            raise ValueError(f"coef must have shape {expected}, got {np.shape(self.coef)}")
+        for name, coef in {"coef": self.coef, **{f"task_coef[{t!r}]": c for t, c in self.task_coef.items()}}.items():
+            if np.shape(coef) != expected:
+                raise ValueError(f"{name} must have shape {expected}, got {np.shape(coef)}")
+            if np.any((np.asarray(coef)[:-1] != 0) & (np.asarray(self.coef)[:-1] == 0)):
+                raise ValueError(f"{name} reads inputs the general rule does not (the training range covers "
+                                 "only the general rule's inputs)")
 
     def input_columns(self, k: int) -> np.ndarray:
         """Feature columns (no constant) that move joint ``k``."""
         return np.flatnonzero(np.any(self.coef[:-1, 2 * k: 2 * k + 2] != 0, axis=1))
+
+    def coef_for(self, task: str | None) -> np.ndarray:
+        """The coefficients of ``task``'s rule, or of the general rule (``task`` None or without a rule)."""
+        return self.task_coef.get(task, self.coef) if task is not None else self.coef
+
+    def rule_name(self, task: str | None) -> str:
+        """``task`` if it has its own rule, else ``"general"``."""
+        return task if task is not None and task in self.task_coef else "general"
 
     def to_dict(self) -> dict:
         out = {
@@ -221,6 +243,9 @@ class JointCentreModel:
             "coef": np.round(np.asarray(self.coef, dtype=float), 6).tolist(),
             "info": self.info,
         }
+        if self.task_coef:
+            out["task_coef"] = {task: np.round(np.asarray(c, dtype=float), 6).tolist()
+                                for task, c in sorted(self.task_coef.items())}
         if self.training_range is not None:
             out["training_range"] = self.training_range.to_dict()
         return out
@@ -234,6 +259,7 @@ class JointCentreModel:
             coef=np.asarray(data["coef"], dtype=float),
             info=dict(data.get("info", {})),
             training_range=TrainingRange.from_dict(rng) if rng else None,
+            task_coef={task: np.asarray(c, dtype=float) for task, c in data.get("task_coef", {}).items()},
         )
 
 
@@ -401,6 +427,7 @@ def estimate_joint_centres(
     params: BodyFrameParams = BodyFrameParams(),
     range_params: RangeParams = RangeParams(),
     check: RangeCheck | None = None,
+    task: str | None = None,
 ) -> LandmarkTrack:
     """Replace the hip, knee, ankle and shoulder landmarks by joint-centre estimates.
 
@@ -410,6 +437,10 @@ def estimate_joint_centres(
         Cleaned landmarks with anatomical left/right labels (swaps repaired), pixels.
     model : JointCentreModel, optional
         The rule to apply; the committed one by default.
+    task : str, keyword-only, optional
+        The task performed in the video (``"step_down"``, ``"single_leg_squat"``,
+        ``"single_leg_stance"``, ``"gait"``): its own rule is used
+        (:meth:`JointCentreModel.coef_for`). None: the general rule.
     params : BodyFrameParams, keyword-only
     range_params : RangeParams, keyword-only
         How the rule fades out for postures and views outside its training range.
@@ -444,7 +475,8 @@ def estimate_joint_centres(
     features = body_features(track, frame, model.feature_points)
     # A missing input makes missing only the joints whose rule uses it.
     missing = np.isnan(features)
-    offsets = np.where(missing, 0.0, features) @ model.coef
+    coef = model.coef_for(task)
+    offsets = np.where(missing, 0.0, features) @ coef
     offsets[(missing.astype(float) @ (model.coef != 0)) > 0] = np.nan
     offsets = offsets.reshape(len(track), len(model.joints), 2)
     offsets[np.isnan(offsets).any(axis=2)] = np.nan
@@ -454,7 +486,9 @@ def estimate_joint_centres(
     for k, name in enumerate(model.joints):
         xy[:, Landmark[name.upper()]] = track.point(name) + offsets_px[:, k]
     faded = bool(np.any(check.weights[np.isfinite(check.weights)] < 1.0))
-    note = "hip, knee and ankle landmarks replaced by joint-centre estimates"
+    rule = model.rule_name(task)
+    note = ("hip, knee and ankle landmarks replaced by joint-centre estimates ("
+            + ("the general rule" if rule == "general" else f"the rule for {rule.replace('_', ' ')}") + ")")
     if faded:
         note += " (less or not at all in frames whose posture is outside the rule's training range)"
     return track.with_xy(xy, note=note)

@@ -47,6 +47,7 @@ def test_analyze_real_walk_writes_json_csv_and_overlay(walk_run):
     assert result["video"]["width"] == 1920 and result["video"]["height"] == 1080
     assert result["video"]["fps"] == pytest.approx(59.0, abs=0.01)
     assert result["view"] == "front"
+    assert result["details"]["joint_centres"]["rule"] == "general"  # walking has no rule of its own
     for event in result["events"]:
         assert event["side"] in ("left", "right")
         assert event["start_s"] <= event["peak_s"] <= event["end_s"]

@@ -120,19 +120,47 @@ def _lifted_thigh_pose() -> dict:
     return pose
 
 
-def test_committed_rule_treats_left_and_right_alike():
+TASKS = (None, "step_down", "single_leg_squat", "single_leg_stance", "gait")
+"""None: the general rule; the others: each task's own rule."""
+
+
+def test_committed_model_has_a_hip_rule_for_step_downs_and_the_general_rule_for_the_rest():
+    # docs/JOINT_CENTRES.md section 6
+    model = load_model()
+    assert [model.rule_name(task) for task in TASKS] == ["general", "step_down", "general", "general", "general"]
+    step_down, general = model.coef_for("step_down"), model.coef
+    hips = [k for k, name in enumerate(JOINTS) if name.endswith("_hip")]
+    hip_columns = [c for k in hips for c in (2 * k, 2 * k + 1)]
+    others = [c for c in range(general.shape[1]) if c not in hip_columns]
+    assert not np.allclose(step_down[:, hip_columns], general[:, hip_columns])
+    np.testing.assert_array_equal(step_down[:, others], general[:, others])
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_committed_rule_treats_left_and_right_alike(task):
     track = make_track(_lifted_thigh_pose())
-    out = estimate_joint_centres(track)
-    mirrored_out = estimate_joint_centres(_mirror_track(track))
+    out = estimate_joint_centres(track, task=task)
+    mirrored_out = estimate_joint_centres(_mirror_track(track), task=task)
     np.testing.assert_allclose(_mirror_track(out).xy_px, mirrored_out.xy_px, atol=0.05)
 
 
-def test_committed_rule_moves_joints_by_plausible_amounts():
+@pytest.mark.parametrize("task", TASKS)
+def test_committed_rule_leaves_the_shoulders_where_mediapipe_put_them(task):
+    # docs/JOINT_CENTRES.md, "Shoulders are not moved"
+    track = make_track(_lifted_thigh_pose())
+    out = estimate_joint_centres(track, task=task)
+    for name in ("left_shoulder", "right_shoulder"):
+        np.testing.assert_array_equal(out.point(name), track.point(name))
+    assert not np.allclose(out.point("left_hip"), track.point("left_hip"))
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_committed_rule_moves_joints_by_plausible_amounts(task):
     model = load_model()
     assert model.joints == JOINTS and set(CORRECTED_JOINTS) == {"shoulder", "hip", "knee", "ankle"}
     for pose in (STANDING, _lifted_thigh_pose()):
         track = make_track(pose)
-        out = estimate_joint_centres(track)
+        out = estimate_joint_centres(track, task=task)
         moved = np.linalg.norm(out.xy_px - track.xy_px, axis=2)
         # A joint centre lies within a third of a trunk length (67 px) of MediaPipe's point.
         assert np.nanmax(moved) < 200 / 3
@@ -141,9 +169,10 @@ def test_committed_rule_moves_joints_by_plausible_amounts():
         assert np.all(width(out) > width(track))
 
 
-def test_committed_rule_keeps_a_symmetric_standing_body_level():
+@pytest.mark.parametrize("task", TASKS)
+def test_committed_rule_keeps_a_symmetric_standing_body_level(task):
     track = make_track(STANDING)
-    out = estimate_joint_centres(track)
+    out = estimate_joint_centres(track, task=task)
     series = angle_series_from_points(out.times_s, {n: out.point(n) for n in JOINTS})
     for angle in ANGLE_NAMES:
         for side in SIDES:
@@ -153,6 +182,45 @@ def test_committed_rule_keeps_a_symmetric_standing_body_level():
             else:
                 # FPPA and adduction of a straight, upright leg stay small and equal on both sides
                 np.testing.assert_allclose(value, series.get(angle, "left"), atol=1e-6)
+
+
+def test_the_rule_of_the_named_task_is_used_and_the_general_rule_otherwise():
+    general = constant_model({"left_hip": (0.1, 0.0)})
+    step_down = constant_model({"left_hip": (0.0, 0.2)}).coef
+    model = JointCentreModel(feature_points=FEATURES, joints=JOINTS, coef=general.coef, info={},
+                             task_coef={"step_down": step_down})
+    track = make_track(STANDING)
+    hip = track.point("left_hip")[0]
+    # trunk length 200 px, the person's left towards +x (front view), y down
+    np.testing.assert_allclose(estimate_joint_centres(track, model=model).point("left_hip"), [hip + (20, 0)] * 30)
+    np.testing.assert_allclose(estimate_joint_centres(track, model=model, task="gait").point("left_hip"),
+                               [hip + (20, 0)] * 30)
+    np.testing.assert_allclose(estimate_joint_centres(track, model=model, task="step_down").point("left_hip"),
+                               [hip + (0, 40)] * 30)
+    assert "rule for step down" in estimate_joint_centres(track, model=model, task="step_down").notes[-1]
+    assert "general rule" in estimate_joint_centres(track, model=model, task="gait").notes[-1]
+
+
+def test_task_rules_survive_a_round_trip_through_json():
+    model = JointCentreModel(feature_points=FEATURES, joints=JOINTS, coef=constant_model({}).coef, info={},
+                             task_coef={"gait": constant_model({"right_knee": (0.05, -0.02)}).coef})
+    again = JointCentreModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert set(again.task_coef) == {"gait"}
+    np.testing.assert_allclose(again.coef_for("gait"), model.coef_for("gait"))
+    np.testing.assert_allclose(again.coef_for(None), 0.0)
+
+
+def test_a_task_rule_may_not_read_points_the_general_rule_does_not():
+    # The training range, and so the fade, covers only the general rule's inputs.
+    general = ranged_model()
+    reads_more = general.coef.copy()
+    reads_more[2 * FEATURES.index("right_ankle"), 2 * JOINTS.index("left_knee")] = 0.3
+    with pytest.raises(ValueError, match="inputs"):
+        JointCentreModel(feature_points=FEATURES, joints=JOINTS, coef=general.coef, info={},
+                         task_coef={"step_down": reads_more})
+    with pytest.raises(ValueError, match="shape"):
+        JointCentreModel(feature_points=FEATURES, joints=JOINTS, coef=general.coef, info={},
+                         task_coef={"step_down": general.coef[:-1]})
 
 
 # ----------------------------------------------------------------------------- training range

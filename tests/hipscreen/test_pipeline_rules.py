@@ -1,0 +1,38 @@
+"""Which joint-centre rule measures a video: the task's own where it has one (docs/JOINT_CENTRES.md section 6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hipscreen.pipeline import AnalysisOptions, assess, estimate_landmarks
+
+pytestmark = pytest.mark.slow
+
+STEP_DOWN = Path(__file__).resolve().parents[2] / "sample_videos" / "step_down_left_front_clean.mp4"
+
+
+@pytest.fixture(scope="module")
+def landmarks(model_path):
+    return estimate_landmarks(STEP_DOWN, options=AnalysisOptions(model_path=str(model_path)))
+
+
+def test_a_recognised_step_down_is_measured_with_the_step_down_hip_rule(landmarks):
+    result = assess(landmarks).result
+    assert result["task"] == "step_down"
+    joint_centres = result["details"]["joint_centres"]
+    assert joint_centres["applied"] and joint_centres["rule"] == "step_down"
+
+
+def test_the_task_chosen_by_the_user_chooses_the_rule(landmarks):
+    as_step_down = assess(landmarks, options=AnalysisOptions(task="step_down")).result
+    as_squat = assess(landmarks, options=AnalysisOptions(task="single_leg_squat")).result
+    assert as_step_down["details"]["joint_centres"]["rule"] == "step_down"
+    assert as_squat["details"]["joint_centres"]["rule"] == "general"
+    assert as_squat["task"] == "single_leg_squat"
+
+
+def test_without_the_correction_there_is_no_rule(landmarks):
+    joint_centres = assess(landmarks, options=AnalysisOptions(correction=False)).result["details"]["joint_centres"]
+    assert joint_centres == {"requested": False, "applied": False, "reason": "switched off", "rule": None}
