@@ -455,9 +455,15 @@ def _header(pdf: _Report, result: dict, *, patient: str | None, report_date: dat
 
 
 def _points_label(result: dict) -> str:
-    """Which points the angles come from: joint-centre estimates or MediaPipe's own."""
-    applied = ((result.get("details") or {}).get("joint_centres") or {}).get("applied")
-    return "joint-centre estimates" if applied else "MediaPipe's points as they are"
+    """Which points the angles come from: joint-centre estimates (and the task's own rule, if
+    one was used; docs/JOINT_CENTRES.md) or MediaPipe's own."""
+    joint_centres = (result.get("details") or {}).get("joint_centres") or {}
+    if not joint_centres.get("applied"):
+        return "MediaPipe's points as they are"
+    rule = joint_centres.get("rule")
+    if rule and rule != "general":
+        return f"joint-centre estimates ({TASK_LABELS.get(rule, rule.replace('_', ' ')).lower()} hip rule)"
+    return "joint-centre estimates"
 
 
 def _fit(pdf: FPDF, text: str, width_mm: float) -> str:

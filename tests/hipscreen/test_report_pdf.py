@@ -74,6 +74,19 @@ def test_clinician_report_has_every_section(real_video):
     assert "None" not in text and "nan" not in text.lower()
 
 
+@pytest.mark.parametrize("joint_centres, expected", [
+    ({"applied": True, "rule": "step_down"}, "joint-centre estimates (step-down hip rule)"),
+    ({"applied": True, "rule": "general"}, "joint-centre estimates"),
+    ({"applied": False, "rule": None}, "MediaPipe's points as they are"),
+])
+def test_header_says_which_points_and_which_rule_the_angles_come_from(joint_centres, expected):
+    result = {**_result(), "details": {"joint_centres": {"requested": True, "reason": "", **joint_centres}}}
+    text = _pages_text(build_report(result))[0]
+    assert expected in text
+    if joint_centres["rule"] != "step_down":
+        assert "hip rule" not in text
+
+
 def test_patient_report_uses_plain_words():
     pdf = build_report(_result(), audience="patient")
     text = " ".join(_pages_text(pdf))
