@@ -19,7 +19,8 @@ joint centre (lateral and downward, in true inter-hip distances) and, per task a
 the error of the raw angles at the true event peaks. ``fit`` learns the rule on the
 training split (``"split"`` in the truth file) with every frame and its mirror image, picks
 the ridge penalty by leave-clips-out cross-validation and writes the coefficients: the general
-rule and one rule per task. ``evaluate`` corrects each clip with the rule of its true task.
+rule and the hip rules of ``TASKS_WITH_RULES``. ``evaluate`` corrects each clip with the rule of its
+true task.
 ``evaluate`` prints raw and corrected angle errors at the true peaks per split and task.
 ``inputs`` compares the knee's input sets by leave-one-training-clip-out peak errors.
 ``weighting`` compares weights of the frames near event peaks and fade ratios by ten-fold
@@ -271,9 +272,9 @@ docs/JOINT_CENTRES.md: chosen by ten-fold cross-validation on the training clips
 TASK_JOINTS = ("hip",)
 """Joints whose task rules differ from the general rule (section 6 of docs/JOINT_CENTRES.md)."""
 
-TASKS_WITH_RULES = ("step_down",)
-"""Tasks given their own rule in the committed fit (section 6 of docs/JOINT_CENTRES.md: the other
-tasks' rules helped in cross-validation but not on the clips held out)."""
+TASKS_WITH_RULES = ("single_leg_squat", "step_down")
+"""Tasks given their own rule in the committed fit (section 6 of docs/JOINT_CENTRES.md: the rules
+of single-leg stance and gait helped in cross-validation but not on the clips held out)."""
 
 TASK_WEIGHT = 30.0
 """Weight of a task's own clips in that task's rule, relative to the other clips (section 6

@@ -19,11 +19,11 @@ and a video whose typical frame lies outside that range gets no correction at al
 unrestricted rule moved points away from a multi-camera reference, it is switched off this way.
 
 The rule is :class:`JointCentreModel`, stored in ``metrics/joint_centre_model.json`` (a few
-thousand numbers, nothing is downloaded). It holds a general rule and task rules: for now one,
-for step-downs, whose hips are fitted on all training clips with the step-down clips weighing
-more (a step-down's free leg hangs below the step and pulls MediaPipe's hips in its own way).
-The pipeline recognises the task with the general rule, then measures a step-down with its
-own rule. It is fitted by ``benchmarks/fit_joint_centres.py``;
+thousand numbers, nothing is downloaded). It holds a general rule and task rules, for
+step-downs and single-leg squats, whose hips are fitted on all training clips with that task's
+clips weighing more (the free leg hanging below a step, or held forward, pulls MediaPipe's hips
+in its own way). The pipeline recognises the task with the general rule, then measures a
+step-down or a squat with its own rule. It is fitted by ``benchmarks/fit_joint_centres.py``;
 ``docs/JOINT_CENTRES.md`` gives the measurements behind it and its validation. It is switched
 by ``AnalysisOptions(correction=...)`` / ``hipscreen analyze --correction / --no-correction``.
 

@@ -384,9 +384,7 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
     reps = find_repetitions(body.times_s, depth, params=rep_params)
     single_leg_reps = []
     for rep in reps:
-        stance, confident, _ = stance_side_of_repetition(
-            body, rep, min_ratio=rep_params.min_stance_ratio, min_other_move_legs=rep_params.min_other_move_legs
-        )
+        stance, confident, _ = stance_side_of_repetition(body, rep, params=rep_params)
         if stance is not None and confident:
             # the detected stance foot tells step-down from squat, whatever side the user chose
             single_leg_reps.append((rep, stance))

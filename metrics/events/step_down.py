@@ -73,6 +73,11 @@ class RepetitionParams:
         for the stance limb to be called confidently.
     min_other_move_legs : float
         ... and at least this far (leg lengths); otherwise both feet stayed put.
+    held_up_foot_legs, held_up_knee_legs : float
+        When neither foot moves enough, a foot held this much higher in the image than the
+        other throughout the repetition (median, leg lengths), with its knee held at least
+        ``held_up_knee_legs`` higher than the other knee, is the free leg of a single-leg
+        squat held forward and still (see :func:`stance_side_of_repetition`).
     """
 
     smoothing_cutoff_hz: float = 3.0
@@ -85,6 +90,8 @@ class RepetitionParams:
     standing_percentile: float = 5.0
     min_stance_ratio: float = 1.5
     min_other_move_legs: float = 0.05
+    held_up_foot_legs: float = 0.15
+    held_up_knee_legs: float = 0.08
 
 
 STEP_DOWN_PARAMS = RepetitionParams(min_depth_frac_leg_length=0.08)
@@ -243,13 +250,23 @@ def foot_displacement_legs(body: BodySignals, side: str, start: int, end: int) -
 
 
 def stance_side_of_repetition(
-    body: BodySignals, rep: Repetition, *, min_ratio: float = 1.5, min_other_move_legs: float = 0.05
+    body: BodySignals, rep: Repetition, *, params: RepetitionParams = RepetitionParams()
 ) -> tuple[str | None, bool, str]:
     """The stance limb of one repetition: the foot that moves least.
 
-    Confident when the other foot moved at least ``min_ratio`` times as far as the stance
-    foot and at least ``min_other_move_legs`` leg lengths (if both feet stay put, it is a
-    double-leg movement, not a single-leg one).
+    Confident when the other foot moved at least ``params.min_stance_ratio`` times as far as
+    the stance foot and at least ``params.min_other_move_legs`` leg lengths (if both feet stay
+    put, it is a double-leg movement, not a single-leg one).
+
+    Or, when neither foot moves that much, when one leg is held up throughout: its foot at
+    least ``params.held_up_foot_legs`` and its knee at least ``params.held_up_knee_legs``
+    higher in the image than the other foot and knee (medians over the repetition). That is
+    a single-leg squat with the free leg held forward and still, as filmed from behind: the
+    free foot is hidden behind the stance leg and MediaPipe's estimate of it hardly moves
+    (0.01-0.04 leg lengths in rendered clips, held 0.2-0.28 above the stance foot, its knee
+    0.10-0.15 above the stance knee). A double-leg squat with one foot placed further from
+    the camera also shows that foot higher, through perspective, by about 0.1 leg lengths
+    for 30 cm, and that knee by about half as much: the thresholds lie above that.
 
     Returns
     -------
@@ -265,12 +282,44 @@ def stance_side_of_repetition(
     stance = min(SIDES, key=lambda s: moved[s])
     other = other_side(stance)
     ratio = moved[other] / max(moved[stance], 1e-6)
-    confident = ratio >= min_ratio and moved[other] >= min_other_move_legs
+    confident = ratio >= params.min_stance_ratio and moved[other] >= params.min_other_move_legs
     reason = (
         f"the {stance} foot stayed put (moved {moved[stance]:.2f} leg lengths) while the {other} foot "
         f"moved {moved[other]:.2f}"
     )
+    if not confident:
+        held = held_up_leg(body, rep, params=params)
+        if held is not None:
+            side_up, foot_up, knee_up = held
+            return other_side(side_up), True, (
+                f"the {side_up} leg was held up throughout (foot {foot_up:.2f} and knee {knee_up:.2f} leg lengths "
+                f"above the {other_side(side_up)} foot and knee) while neither foot moved much"
+            )
     return stance, confident, reason
+
+
+def held_up_leg(body: BodySignals, rep: Repetition, *, params: RepetitionParams = RepetitionParams()):
+    """``(side, foot_up_legs, knee_up_legs)`` of a leg held up throughout ``rep``, or None.
+
+    Medians over the repetition's frames of how much higher in the image (leg lengths) one
+    foot is than the other, and its knee than the other knee; both must reach
+    ``params.held_up_foot_legs`` and ``params.held_up_knee_legs``. None without knees.
+    """
+    if body.knee_xy_px is None:
+        return None
+    frames = slice(rep.start, rep.end + 1)
+    leg = body.leg_length_px[frames]
+    for side in SIDES:
+        other = other_side(side)
+        with np.errstate(invalid="ignore"):
+            foot_up = (body.foot_xy_px[other][frames, 1] - body.foot_xy_px[side][frames, 1]) / leg
+            knee_up = (body.knee_xy_px[other][frames, 1] - body.knee_xy_px[side][frames, 1]) / leg
+        if not (np.any(np.isfinite(foot_up)) and np.any(np.isfinite(knee_up))):
+            continue
+        foot_up, knee_up = float(np.nanmedian(foot_up)), float(np.nanmedian(knee_up))
+        if foot_up >= params.held_up_foot_legs and knee_up >= params.held_up_knee_legs:
+            return side, foot_up, knee_up
+    return None
 
 
 def free_foot_drop_legs(body: BodySignals, stance: str, frame: int) -> float:
@@ -360,9 +409,7 @@ def detect_repetitions(
     for rep in find_repetitions(t, depth, params=params):
         notes = []
         if side == "auto":
-            stance, confident, reason = stance_side_of_repetition(
-                body, rep, min_ratio=params.min_stance_ratio, min_other_move_legs=params.min_other_move_legs
-            )
+            stance, confident, reason = stance_side_of_repetition(body, rep, params=params)
             if stance is None:
                 continue
             if not confident:

@@ -28,9 +28,11 @@ def test_a_recognised_step_down_is_measured_with_the_step_down_hip_rule(landmark
 def test_the_task_chosen_by_the_user_chooses_the_rule(landmarks):
     as_step_down = assess(landmarks, options=AnalysisOptions(task="step_down")).result
     as_squat = assess(landmarks, options=AnalysisOptions(task="single_leg_squat")).result
+    as_stance = assess(landmarks, options=AnalysisOptions(task="single_leg_stance")).result
     assert as_step_down["details"]["joint_centres"]["rule"] == "step_down"
-    assert as_squat["details"]["joint_centres"]["rule"] == "general"
-    assert as_squat["task"] == "single_leg_squat"
+    assert as_squat["details"]["joint_centres"]["rule"] == "single_leg_squat"
+    assert as_stance["details"]["joint_centres"]["rule"] == "general"
+    assert (as_squat["task"], as_stance["task"]) == ("single_leg_squat", "single_leg_stance")
 
 
 def test_without_the_correction_there_is_no_rule(landmarks):

@@ -89,6 +89,47 @@ def test_single_leg_squat_stance_is_the_foot_that_stays_on_the_floor(stance):
     assert events[0].peak_s == pytest.approx(2.0, abs=0.05)
 
 
+def held_leg_squat_track(times_s, stance, reps, *, depth_px=60.0, foot_up_px=100.0, knee_up_px=None):
+    """A single-leg squat with the free leg held forward and still, as MediaPipe sees it from behind.
+
+    The free foot, hidden behind the stance leg, stays ``foot_up_px`` above the stance foot and
+    does not move; its knee (halfway between hip and ankle) is half as high above the stance
+    knee unless ``knee_up_px`` says otherwise.
+    """
+    bump = sum(raised_cosine(times_s, start, duration) for start, duration in reps)
+    knee_dy = None if knee_up_px is None else {other_side(stance): -(knee_up_px - foot_up_px / 2)}
+    return make_track(times_s, mid_hip_dy=depth_px * bump, foot_dy={stance: 0.0, other_side(stance): -foot_up_px},
+                      knee_dy=knee_dy)
+
+
+@pytest.mark.parametrize("stance", ["left", "right"])
+def test_a_free_leg_held_still_above_the_floor_is_the_free_leg_of_a_single_leg_squat(stance):
+    # Neither foot moves during the repetitions (the free foot 100 px = 0.25 leg lengths up,
+    # its knee 50 px = 0.125 up): the leg held up throughout is the free one.
+    from metrics.tasks import detect_task
+
+    t = steady_times(6.0)
+    track = held_leg_squat_track(t, stance, [(1.0, 2.0), (3.5, 2.0)])
+    events = detect_repetitions(track, task="single_leg_squat")
+    assert [e.side for e in events] == [stance, stance]
+    assert not any("uncertain" in note for e in events for note in e.notes)
+    found = detect_task(track)
+    assert (found.task, found.stance_side) == ("single_leg_squat", stance)
+    assert [e.side for e in found.events] == [stance, stance]
+
+
+@pytest.mark.parametrize("foot_up_px, knee_up_px", [(40.0, 20.0), (100.0, 20.0), (40.0, 50.0)])
+def test_a_double_leg_squat_with_one_foot_further_back_is_not_a_single_leg_squat(foot_up_px, knee_up_px):
+    # One foot placed further from the camera looks higher through perspective, its knee by
+    # about half as much; below either threshold (0.15 and 0.08 leg lengths: 60 and 32 px
+    # here) both feet stayed on the floor.
+    from metrics.tasks import detect_task
+
+    t = steady_times(6.0)
+    track = held_leg_squat_track(t, "left", [(1.0, 2.0), (3.5, 2.0)], foot_up_px=foot_up_px, knee_up_px=knee_up_px)
+    assert detect_task(track).task is None
+
+
 def test_one_repetition_only():
     t = steady_times(4.0)
     events = detect_repetitions(step_down_track(t, "left", [(1.0, 2.0)]), task="step_down")

@@ -124,16 +124,20 @@ TASKS = (None, "step_down", "single_leg_squat", "single_leg_stance", "gait")
 """None: the general rule; the others: each task's own rule."""
 
 
-def test_committed_model_has_a_hip_rule_for_step_downs_and_the_general_rule_for_the_rest():
+def test_committed_model_has_hip_rules_for_step_downs_and_squats_and_the_general_rule_for_the_rest():
     # docs/JOINT_CENTRES.md section 6
     model = load_model()
-    assert [model.rule_name(task) for task in TASKS] == ["general", "step_down", "general", "general", "general"]
-    step_down, general = model.coef_for("step_down"), model.coef
+    assert [model.rule_name(task) for task in TASKS] == ["general", "step_down", "single_leg_squat", "general",
+                                                         "general"]
+    general = model.coef
     hips = [k for k, name in enumerate(JOINTS) if name.endswith("_hip")]
     hip_columns = [c for k in hips for c in (2 * k, 2 * k + 1)]
     others = [c for c in range(general.shape[1]) if c not in hip_columns]
-    assert not np.allclose(step_down[:, hip_columns], general[:, hip_columns])
-    np.testing.assert_array_equal(step_down[:, others], general[:, others])
+    for task in ("step_down", "single_leg_squat"):
+        own = model.coef_for(task)
+        assert not np.allclose(own[:, hip_columns], general[:, hip_columns]), task
+        np.testing.assert_array_equal(own[:, others], general[:, others])
+    assert not np.allclose(model.coef_for("step_down"), model.coef_for("single_leg_squat"))
 
 
 @pytest.mark.parametrize("task", TASKS)
