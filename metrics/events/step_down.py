@@ -266,7 +266,9 @@ def stance_side_of_repetition(
     (0.01-0.04 leg lengths in rendered clips, held 0.2-0.28 above the stance foot, its knee
     0.10-0.15 above the stance knee). A double-leg squat with one foot placed further from
     the camera also shows that foot higher, through perspective, by about 0.1 leg lengths
-    for 30 cm, and that knee by about half as much: the thresholds lie above that.
+    for 30 cm, and that knee by about half as much: the thresholds lie above that. On a step
+    the stance leg is the higher one; there the other foot goes down to the floor and back,
+    which the first test catches before this one is asked.
 
     Returns
     -------
