@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
+import hipscreen.pipeline as pipeline
 from hipscreen.pipeline import AnalysisOptions, assess, estimate_landmarks
 
 pytestmark = pytest.mark.slow
@@ -38,3 +40,21 @@ def test_the_task_chosen_by_the_user_chooses_the_rule(landmarks):
 def test_without_the_correction_there_is_no_rule(landmarks):
     joint_centres = assess(landmarks, options=AnalysisOptions(correction=False)).result["details"]["joint_centres"]
     assert joint_centres == {"requested": False, "applied": False, "reason": "switched off", "rule": None}
+
+
+def test_if_the_task_rule_changes_the_recognised_task_the_general_rules_measurement_stands(landmarks, monkeypatch):
+    # A borderline video: recognised as a step-down with the general rule, as something else
+    # once measured with the step-down rule. The rule must not choose the task.
+    real = pipeline.detect_task
+    calls = []
+
+    def second_call_sees_a_squat(*args, **kwargs):
+        found = real(*args, **kwargs)
+        calls.append(found.task)
+        return dataclasses.replace(found, task="single_leg_squat") if len(calls) == 2 else found
+
+    monkeypatch.setattr(pipeline, "detect_task", second_call_sees_a_squat)
+    result = assess(landmarks).result
+    assert calls == ["step_down", "step_down"]
+    assert result["task"] == "step_down"
+    assert result["details"]["joint_centres"]["rule"] == "general"
