@@ -19,9 +19,8 @@ joint centre (lateral and downward, in true inter-hip distances) and, per task a
 the error of the raw angles at the true event peaks. ``fit`` learns the rule on the
 training split (``"split"`` in the truth file) with every frame and its mirror image, picks
 the ridge penalty by leave-clips-out cross-validation and writes the coefficients: the general
-rule and the hip rules of ``TASKS_WITH_RULES``. ``evaluate`` corrects each clip with the rule of its
-true task.
-``evaluate`` prints raw and corrected angle errors at the true peaks per split and task.
+rule and the hip rules of ``TASKS_WITH_RULES``. ``evaluate`` prints raw and corrected angle
+errors at the true peaks per split and task, each clip corrected with the rule of its true task.
 ``inputs`` compares the knee's input sets by leave-one-training-clip-out peak errors.
 ``weighting`` compares weights of the frames near event peaks and fade ratios by ten-fold
 cross-validation on the training clips; ``tasks`` compares the general rule alone with a rule
@@ -525,6 +524,17 @@ def variant_rules(train: list[Clip], committed: JointCentreModel) -> dict:
     }
 
 
+def mae_cells(rows: list[dict], sep: str = " | ") -> str:
+    """Mean absolute peak error of each angle over ``rows`` (from :func:`peak_errors`), joined by ``sep``."""
+    return sep.join(f"{np.nanmean(np.abs([r[a] for r in rows])):.2f}" for a in ANGLE_NAMES)
+
+
+def fold_models(train: list[Clip], folds: int, **fit_kw) -> list[JointCentreModel]:
+    """One rule per fold, fitted on the training clips outside it (clip ``i`` is in fold ``i % folds``)."""
+    return [fit_model([c for i, c in enumerate(train) if i % folds != k], verbose=False, **fit_kw)
+            for k in range(folds)]
+
+
 def leave_one_clip_out_peaks(clips: list[Clip]) -> str:
     """Peak-angle MAE on the training clips, each predicted by a rule fitted on the others (markdown).
 
@@ -543,8 +553,7 @@ def leave_one_clip_out_peaks(clips: list[Clip]) -> str:
             model = fit_model([c for i, c in enumerate(train) if i != k], alphas=(0.1,), inputs_of=inputs_of,
                               verbose=False)
             rows += peak_errors(clip, track_points(estimate_joint_centres(clip.track, model=model)))
-        lines.append(f"| {name} | {len(rows)} | "
-                     + " | ".join(f"{np.nanmean(np.abs([r[a] for r in rows])):.2f}" for a in ANGLE_NAMES) + " |")
+        lines.append(f"| {name} | {len(rows)} | {mae_cells(rows)} |")
     return "\n".join(lines)
 
 
@@ -558,16 +567,14 @@ def weighting_table(clips: list[Clip], *, folds: int = 10, event_weights=(1.0, 5
     lines = ["| event weight | fade to zero at | events | " + " | ".join(ANGLE_SHORT[a] for a in ANGLE_NAMES) + " |",
              "|---|---|---|" + "---|" * len(ANGLE_NAMES)]
     for event_weight in event_weights:
-        models = [fit_model([c for i, c in enumerate(train) if i % folds != k], alphas=(0.1,), event_weight=event_weight,
-                            verbose=False) for k in range(folds)]
+        models = fold_models(train, folds, alphas=(0.1,), event_weight=event_weight)
         for fade_ratio in fade_ratios:
             rng = RangeParams(fade_ratio=fade_ratio)
             rows = []
             for i, clip in enumerate(train):
                 corrected = estimate_joint_centres(clip.track, model=models[i % folds], range_params=rng)
                 rows += peak_errors(clip, track_points(corrected))
-            lines.append(f"| {event_weight:g} | {fade_ratio:g} limits | {len(rows)} | "
-                         + " | ".join(f"{np.nanmean(np.abs([r[a] for r in rows])):.2f}" for a in ANGLE_NAMES) + " |")
+            lines.append(f"| {event_weight:g} | {fade_ratio:g} limits | {len(rows)} | {mae_cells(rows)} |")
     return "\n".join(lines)
 
 
@@ -589,18 +596,14 @@ def task_rules_table(clips: list[Clip], *, folds: int = 10, event_weights=(5.0, 
     settings = [(e, t, j) for e in event_weights for t in task_weights
                 for j in (task_joint_sets if t is not None else ((),))]
     for event_weight, task_weight, task_joints in settings:
-        models = [fit_model([c for i, c in enumerate(train) if i % folds != k], alphas=(alpha,),
-                            event_weight=event_weight, task_weight=task_weight, task_joints=task_joints,
-                            verbose=False)
-                  for k in range(folds)]
+        models = fold_models(train, folds, alphas=(alpha,), event_weight=event_weight, task_weight=task_weight,
+                             task_joints=task_joints)
         rows = []
         for i, clip in enumerate(train):
             rows += peak_errors(clip, track_points(estimate_joint_centres(
                 clip.track, model=models[i % folds], task=clip.truth["task"])))
-        cells = []
-        for task in tasks + ["all"]:
-            sel = [r for r in rows if task == "all" or r["task"] == task]
-            cells.append(" / ".join(f"{np.nanmean(np.abs([r[a] for r in sel])):.2f}" for a in ANGLE_NAMES))
+        cells = [mae_cells([r for r in rows if task == "all" or r["task"] == task], sep=" / ")
+                 for task in tasks + ["all"]]
         lines.append(f"| {event_weight:g} | {'general rule only' if task_weight is None else f'{task_weight:g}'} | "
                      f"{', '.join(task_joints) or '-'} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -622,12 +625,11 @@ def variants_table(clips: list[Clip], videos: Path, real_cache: Path | None) -> 
              + " | ".join(f"{cam} {j}" for cam in cams for j in GUARD_JOINTS) + " | guard | guard, time-aligned |",
              "|---|" + "---|" * (len(ANGLE_NAMES) + len(cams) * len(GUARD_JOINTS) + 2)]
     raw_rows = [r for c in validation for r in peak_errors(c, track_points(c.track))]
-    lines.append("| raw MediaPipe | " + " | ".join(f"{np.nanmean(np.abs([r[a] for r in raw_rows])):.2f}"
-                                                   for a in ANGLE_NAMES)
-                 + " | " + " | ".join("" for _ in cams for _ in GUARD_JOINTS) + " | | |")
+    lines.append(f"| raw MediaPipe | {mae_cells(raw_rows)} | "
+                 + " | ".join("" for _ in cams for _ in GUARD_JOINTS) + " | | |")
     for name, correct in rules.items():
         rows = [r for c in validation for r in peak_errors(c, track_points(correct(c.track)))]
-        cells = [f"{np.nanmean(np.abs([r[a] for r in rows])):.2f}" for a in ANGLE_NAMES]
+        cells = [mae_cells(rows)]
         passed = {"plain": True, "aligned": True}
         for stem, (track, reference) in real.items():
             corrected = correct(track)

@@ -11,8 +11,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from vision.decode import iter_frames
 from hipscreen.filming_guide import ANGLE_LABELS_CLINICIAN
+from vision.decode import iter_frames
 from vision.encode import H264Writer
 from vision.landmarks import SKELETON_EDGES, other_side
 

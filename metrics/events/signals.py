@@ -140,6 +140,10 @@ def drop_short_runs(times_s: np.ndarray, mask: np.ndarray, *, value: bool, max_d
     return m
 
 
+_ROLLING_BLOCK_VALUES = 1_000_000
+"""How many window values :func:`rolling_median` gathers at a time (bounds its memory)."""
+
+
 def rolling_median(times_s: np.ndarray, values: np.ndarray, *, window_s: float) -> np.ndarray:
     """Median of the finite values within ``window_s / 2`` of each sample time (NaN if none).
 
@@ -168,9 +172,6 @@ def rolling_median(times_s: np.ndarray, values: np.ndarray, *, window_s: float) 
             warnings.simplefilter("ignore", RuntimeWarning)  # a window without finite values gives NaN
             out[start : start + block] = np.nanmedian(rows, axis=1)
     return out
-
-
-_ROLLING_BLOCK_VALUES = 1_000_000
 
 
 def hysteresis(values: np.ndarray, *, on: float, off: float) -> np.ndarray:
