@@ -21,12 +21,16 @@ def _fmt(value) -> str:
     return "--" if value is None else f"{value:+.1f}"
 
 
+def _events(n: int) -> str:
+    return f"{n} event" if n == 1 else f"{n} events"
+
+
 def summary_lines(result: dict) -> list[str]:
     """The headline of a result: task, view, per-side means, flags, warnings."""
     video = result["video"]
     lines = [
         f"{video['path']}: {TASK_LABELS.get(result['task'], result['task'])}, "
-        f"{result['view']} view, {len(result['events'])} events, "
+        f"{result['view']} view, {_events(len(result['events']))}, "
         f"{video['duration_s']:.1f} s at {video['fps']:.2f} fps",
     ]
     for side in ("left", "right"):
@@ -37,7 +41,7 @@ def summary_lines(result: dict) -> list[str]:
         for key, label in ANGLE_LABELS.items():
             mean = (stats.get(key) or {}).get("mean")
             parts.append(f"{label} {_fmt(mean)}")
-        lines.append(f"  {side} stance ({stats['events']} events, mean at peak, deg): " + ", ".join(parts))
+        lines.append(f"  {side} stance ({_events(stats['events'])}, mean at peak, deg): " + ", ".join(parts))
     for flag in result["flags"]:
         value = flag.get("value_deg", flag.get("value"))
         threshold = flag.get("threshold_deg", flag.get("threshold"))
