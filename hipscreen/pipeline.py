@@ -21,6 +21,7 @@ import numpy as np
 
 from metrics import angles as angle_engine
 from metrics.cleaning import clean_track
+from metrics.hidden_feet import hidden_feet_track, with_hidden_feet
 from metrics.flags import evaluate_flags, load_thresholds
 from metrics.quality import assess_quality, check_oblique_view
 from metrics.scores import lateral_step_down_scores
@@ -215,25 +216,31 @@ def angle_columns(series: angle_engine.AngleSeries) -> dict[str, np.ndarray]:
     return cols
 
 
-def _measure(track: LandmarkTrack, check, options: AnalysisOptions):
+def _measure(track: LandmarkTrack, check, options: AnalysisOptions, *, hidden_feet: LandmarkTrack):
     """Joint centres, angle series and task detection of a cleaned track.
 
     With the joint-centre correction (``check``: its range check, None when not applied), the
     task's own rule is used: the user's task, or the one recognised with the general rule. If
     the task recognised after the task's rule differs from the one that chose the rule (rare:
-    a borderline video), the general rule's measurement stands.
+    a borderline video), the general rule's measurement stands. The task and its events are
+    found with the feet hidden behind the other leg put back (``hidden_feet``,
+    :mod:`metrics.hidden_feet`); the angles never use them.
 
     Returns ``(measured track, angle series, TaskDetection, rule name or None)``.
     """
+
+    def recognise(measured, series):
+        return detect_task(with_hidden_feet(measured, hidden_feet), series, task=options.task, side=options.side)
+
     if check is None:
         series = angle_engine.compute_angle_series(track)
-        return track, series, detect_task(track, series, task=options.task, side=options.side), None
+        return track, series, recognise(track, series), None
     from metrics.joint_centres import estimate_joint_centres, load_model
 
     def measure_with(task):
         measured = estimate_joint_centres(track, check=check, task=task)
         series = angle_engine.compute_angle_series(measured)
-        return measured, series, detect_task(measured, series, task=options.task, side=options.side)
+        return measured, series, recognise(measured, series)
 
     model = load_model()
     task = None if options.task == "auto" else options.task
@@ -327,7 +334,7 @@ def assess(
                     "video, because the way it was filmed is unlike the videos the tool was checked on. "
                     "Film from straight in front or straight behind, with the whole body in view."
                 )
-    measured, series, detection, rule = _measure(track, check, options)
+    measured, series, detection, rule = _measure(track, check, options, hidden_feet=hidden_feet_track(repaired.track))
     joint_centres["rule"] = rule
     if detection.task is None or not detection.confident:
         warnings.append(detection.reason)
