@@ -40,6 +40,10 @@ class QualityParams:
     frame_margin_frac : float
         A landmark more than this fraction of the frame size outside the image counts
         as out of frame.
+    hidden_inset_frac : float
+        A landmark too poorly seen to count that MediaPipe placed at least this fraction of
+        the frame size inside every border is hidden (behind the other leg, or by something
+        in front of it), not out of the picture: the warning says so.
     min_pose_duration_s : float
         Less pose than this in the whole video cannot hold one event.
     min_frames_with_pose_frac : float
@@ -65,6 +69,7 @@ class QualityParams:
     min_visibility: float = 0.5
     min_visibility_in_frame: float = 0.2
     frame_margin_frac: float = 0.02
+    hidden_inset_frac: float = 0.05
     min_pose_duration_s: float = 1.0
     min_frames_with_pose_frac: float = 0.5
     max_feet_out_frac: float = 0.5
@@ -117,6 +122,17 @@ def seen_mask(
                 & (xy[:, 1] <= track.height + my)
             )
         cols.append(inside & (track.vis(name) >= min_visibility))
+    return np.stack(cols, axis=1)
+
+
+def _well_inside(track: LandmarkTrack, names: tuple[str, ...], *, inset_frac: float) -> np.ndarray:
+    """Boolean (T, len(names)): the landmark lies at least ``inset_frac`` of the frame size inside every border."""
+    mx, my = inset_frac * track.width, inset_frac * track.height
+    cols = []
+    for name in names:
+        x, y = track.point(name)[:, 0], track.point(name)[:, 1]
+        with np.errstate(invalid="ignore"):
+            cols.append((x >= mx) & (x <= track.width - mx) & (y >= my) & (y <= track.height - my))
     return np.stack(cols, axis=1)
 
 
@@ -202,11 +218,18 @@ def assess_quality(track: LandmarkTrack, *, params: QualityParams = QualityParam
             f"The legs or feet are out of the frame (or hidden) in {100 * feet_out_frac:.0f}% of the video.",
             "Step back or hold the phone further away so the whole body, feet included, stays in view.",
         )
-    out_runs = intervals(feet_out, track.times_s, min_duration_s=params.min_interval_s)
+    well_inside = _well_inside(track, FEET + LOWER_BODY, inset_frac=params.hidden_inset_frac).all(axis=1)
+    out_runs = intervals(feet_out & ~well_inside, track.times_s, min_duration_s=params.min_interval_s)
     if out_runs:
         warnings.append(
             f"Your feet or legs are out of the frame from {_format_intervals(out_runs)}; "
             "those moments are not measured."
+        )
+    hidden_runs = intervals(feet_out & well_inside, track.times_s, min_duration_s=params.min_interval_s)
+    if hidden_runs:
+        warnings.append(
+            f"A foot or leg is hidden (behind the other leg, or by something in front of it) from "
+            f"{_format_intervals(hidden_runs)}; the angles of that leg are not measured then."
         )
 
     extra = np.zeros(n) if track.extra_people is None else np.asarray(track.extra_people)
