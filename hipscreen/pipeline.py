@@ -220,27 +220,33 @@ def _measure(track: LandmarkTrack, check, options: AnalysisOptions, *, hidden_fe
     """Joint centres, angle series and task detection of a cleaned track.
 
     With the joint-centre correction (``check``: its range check, None when not applied), the
-    task's own rule is used: the user's task, or the one recognised with the general rule. If
-    the task recognised after the task's rule differs from the one that chose the rule (rare:
-    a borderline video), the general rule's measurement stands. The task and its events are
-    found with the feet hidden behind the other leg put back (``hidden_feet``,
-    :mod:`metrics.hidden_feet`); the angles never use them.
+    task's own rule is used: the user's task, or the one recognised. If the task recognised
+    then differs from the one that chose the rule, the general rule's measurement stands.
+
+    The task and its events are found on the cleaned landmarks as MediaPipe placed them, not
+    on the joint centres (the step-down / squat cut-off was chosen on such landmarks, and on a
+    fresh cohort the moved knees turned 2 of 12 borderline squats into step-downs), with the
+    feet hidden behind the other leg put back (``hidden_feet``, :mod:`metrics.hidden_feet`).
+    The angles never use those feet, and the angle series only places the peaks of holds and
+    stance phases.
 
     Returns ``(measured track, angle series, TaskDetection, rule name or None)``.
     """
 
-    def recognise(measured, series):
-        return detect_task(with_hidden_feet(measured, hidden_feet), series, task=options.task, side=options.side)
+    events_track = with_hidden_feet(track, hidden_feet)
+
+    def recognise(series):
+        return detect_task(events_track, series, task=options.task, side=options.side)
 
     if check is None:
         series = angle_engine.compute_angle_series(track)
-        return track, series, recognise(track, series), None
+        return track, series, recognise(series), None
     from metrics.joint_centres import estimate_joint_centres, load_model
 
     def measure_with(task):
         measured = estimate_joint_centres(track, check=check, task=task)
         series = angle_engine.compute_angle_series(measured)
-        return measured, series, recognise(measured, series)
+        return measured, series, recognise(series)
 
     model = load_model()
     task = None if options.task == "auto" else options.task

@@ -49,7 +49,10 @@ class QualityParams:
     min_frames_with_pose_frac : float
         Below this fraction of frames with a pose the video is refused.
     max_feet_out_frac : float
-        Above this fraction of pose frames with the feet out of frame the video is refused.
+        Above this fraction of pose frames with the feet out of frame the video is refused
+        (feet or legs hidden inside the picture, e.g. a free foot behind the stance leg,
+        are a warning only: a single-leg stance filmed from the front can hide it for most
+        of the video).
     max_extra_person_frac : float
         Above this fraction of frames with a second person the video is refused.
     min_interval_s : float
@@ -210,22 +213,24 @@ def assess_quality(track: LandmarkTrack, *, params: QualityParams = QualityParam
     in_frame = params.min_visibility_in_frame
     feet_seen = seen_mask(track, FEET, min_visibility=in_frame, params=params)
     lower_seen = seen_mask(track, LOWER_BODY, min_visibility=in_frame, params=params)
-    feet_out = has_pose & ~(feet_seen.all(axis=1) & lower_seen.all(axis=1))
+    unseen = has_pose & ~(feet_seen.all(axis=1) & lower_seen.all(axis=1))
+    # unseen points all placed well inside the picture: hidden (behind the other leg), not out of it
+    well_inside = _well_inside(track, FEET + LOWER_BODY, inset_frac=params.hidden_inset_frac).all(axis=1)
+    feet_out, hidden = unseen & ~well_inside, unseen & well_inside
     feet_out_frac = float(feet_out[has_pose].mean())
     if feet_out_frac > params.max_feet_out_frac:
         raise InputProblem(
             "feet_out_of_frame",
-            f"The legs or feet are out of the frame (or hidden) in {100 * feet_out_frac:.0f}% of the video.",
+            f"The legs or feet are out of the frame in {100 * feet_out_frac:.0f}% of the video.",
             "Step back or hold the phone further away so the whole body, feet included, stays in view.",
         )
-    well_inside = _well_inside(track, FEET + LOWER_BODY, inset_frac=params.hidden_inset_frac).all(axis=1)
-    out_runs = intervals(feet_out & ~well_inside, track.times_s, min_duration_s=params.min_interval_s)
+    out_runs = intervals(feet_out, track.times_s, min_duration_s=params.min_interval_s)
     if out_runs:
         warnings.append(
             f"Your feet or legs are out of the frame from {_format_intervals(out_runs)}; "
             "those moments are not measured."
         )
-    hidden_runs = intervals(feet_out & well_inside, track.times_s, min_duration_s=params.min_interval_s)
+    hidden_runs = intervals(hidden, track.times_s, min_duration_s=params.min_interval_s)
     if hidden_runs:
         warnings.append(
             f"A foot or leg is hidden (behind the other leg, or by something in front of it) from "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import hipscreen.pipeline as pipeline
@@ -58,3 +59,22 @@ def test_if_the_task_rule_changes_the_recognised_task_the_general_rules_measurem
     assert calls == ["step_down", "step_down"]
     assert result["task"] == "step_down"
     assert result["details"]["joint_centres"]["rule"] == "general"
+
+
+def test_the_task_and_events_are_found_on_the_landmarks_not_on_the_joint_centres(landmarks, monkeypatch):
+    # The step-down / squat cut-off was chosen on MediaPipe's landmarks: the joint-centre
+    # correction must not move the knees the recogniser compares.
+    real = pipeline.detect_task
+    tracks = []
+
+    def record(track, *args, **kwargs):
+        tracks.append(track)
+        return real(track, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "detect_task", record)
+    assess(landmarks, options=AnalysisOptions(correction=False))
+    uncorrected = tracks.pop()
+    assert assess(landmarks).result["details"]["joint_centres"]["applied"]
+    assert len(tracks) == 2  # the general rule, then the step-down rule
+    for track in tracks:
+        assert np.array_equal(track.xy_px, uncorrected.xy_px, equal_nan=True)
