@@ -28,6 +28,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from hipscreen import filming_guide as words
+from hipscreen.filming_guide import plural
 from hipscreen.storage import SessionStore, default_db_path, history_rows
 from vision.errors import InputProblem
 
@@ -196,10 +197,6 @@ def deg(value, *, signed: bool = False) -> str:
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return "–"
     return f"{value:+.1f}°" if signed else f"{value:.1f}°"
-
-
-def plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def percent(fraction) -> str:

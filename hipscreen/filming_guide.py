@@ -13,6 +13,11 @@ from metrics.flags import DISCLAIMER as _FLAGS_DISCLAIMER
 DISCLAIMER = _FLAGS_DISCLAIMER
 """Shown on every patient-facing screen and in every report (one wording, from metrics.flags)."""
 
+def plural(n: int, noun: str) -> str:
+    """``"1 event"``, ``"3 events"``: a count with its noun (nouns taking a plain -s)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 TASK_LABELS: dict[str, str] = {
     "step_down": "Step-down",
     "single_leg_squat": "Single-leg squat",

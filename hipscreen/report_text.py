@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hipscreen.filming_guide import plural
+
 ANGLE_LABELS = {
     "pelvic_drop_deg": "pelvic drop",
     "trunk_lean_deg": "trunk lean",
@@ -21,16 +23,12 @@ def _fmt(value) -> str:
     return "--" if value is None else f"{value:+.1f}"
 
 
-def _events(n: int) -> str:
-    return f"{n} event" if n == 1 else f"{n} events"
-
-
 def summary_lines(result: dict) -> list[str]:
     """The headline of a result: task, view, per-side means, flags, warnings."""
     video = result["video"]
     lines = [
         f"{video['path']}: {TASK_LABELS.get(result['task'], result['task'])}, "
-        f"{result['view']} view, {_events(len(result['events']))}, "
+        f"{result['view']} view, {plural(len(result['events']), 'event')}, "
         f"{video['duration_s']:.1f} s at {video['fps']:.2f} fps",
     ]
     for side in ("left", "right"):
@@ -41,7 +39,7 @@ def summary_lines(result: dict) -> list[str]:
         for key, label in ANGLE_LABELS.items():
             mean = (stats.get(key) or {}).get("mean")
             parts.append(f"{label} {_fmt(mean)}")
-        lines.append(f"  {side} stance ({_events(stats['events'])}, mean at peak, deg): " + ", ".join(parts))
+        lines.append(f"  {side} stance ({plural(stats['events'], 'event')}, mean at peak, deg): " + ", ".join(parts))
     for flag in result["flags"]:
         value = flag.get("value_deg", flag.get("value"))
         threshold = flag.get("threshold_deg", flag.get("threshold"))
