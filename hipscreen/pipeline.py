@@ -21,8 +21,8 @@ import numpy as np
 
 from metrics import angles as angle_engine
 from metrics.cleaning import clean_track
-from metrics.hidden_feet import hidden_feet_track, with_hidden_feet
 from metrics.flags import evaluate_flags, load_thresholds
+from metrics.hidden_feet import hidden_feet_track, with_hidden_feet
 from metrics.quality import assess_quality, check_oblique_view
 from metrics.scores import lateral_step_down_scores
 from metrics.summary import summarize

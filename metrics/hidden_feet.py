@@ -26,6 +26,7 @@ import numpy as np
 
 from metrics.cleaning import CleaningParams, clean_track
 from metrics.events.body import FOOT_POINTS
+from metrics.quality import in_picture
 from vision.landmarks import LANDMARK_NAMES, SIDES
 from vision.track import LandmarkTrack
 
@@ -58,7 +59,7 @@ def hidden_feet_track(
         raise ValueError(
             f"min_visibility must be in [0, {cleaning.min_visibility:g}) (the cleaning's floor), got {min_visibility}"
         )
-    inside = _inside_picture(repaired)
+    inside = in_picture(repaired, LANDMARK_NAMES)
     return clean_track(
         replace(repaired, visibility=np.where(inside, repaired.visibility, 0.0)),
         params=replace(cleaning, min_visibility=min_visibility),
@@ -87,10 +88,3 @@ def with_hidden_feet(measured: LandmarkTrack, hidden: LandmarkTrack) -> Landmark
         missing = np.isnan(xy[:, k, 0])
         xy[missing, k] = hidden.xy_px[missing, k]
     return measured.with_xy(xy, note="feet hidden behind the other leg kept for finding events")
-
-
-def _inside_picture(track: LandmarkTrack) -> np.ndarray:
-    """Boolean (T, 33): the landmark lies inside the frame."""
-    x, y = track.xy_px[..., 0], track.xy_px[..., 1]
-    with np.errstate(invalid="ignore"):
-        return (x >= 0) & (x < track.width) & (y >= 0) & (y < track.height)

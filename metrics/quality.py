@@ -102,6 +102,22 @@ class QualityReport:
         }
 
 
+def in_picture(track: LandmarkTrack, names: tuple[str, ...], *, margin_frac: float = 0.0) -> np.ndarray:
+    """Boolean (T, len(names)): the landmark lies within the frame grown by ``margin_frac``.
+
+    ``margin_frac`` is a fraction of the frame's width (horizontally) and height (vertically):
+    positive admits points that far outside the borders, negative asks for points that far
+    inside them. Pixels of the upright frame (x right, y down); False where missing.
+    """
+    mx, my = margin_frac * track.width, margin_frac * track.height
+    cols = []
+    for name in names:
+        x, y = track.point(name)[:, 0], track.point(name)[:, 1]
+        with np.errstate(invalid="ignore"):
+            cols.append((x >= -mx) & (x <= track.width + mx) & (y >= -my) & (y <= track.height + my))
+    return np.stack(cols, axis=1)
+
+
 def seen_mask(
     track: LandmarkTrack, names: tuple[str, ...], *, min_visibility: float, params: QualityParams = QualityParams()
 ) -> np.ndarray:
@@ -112,31 +128,8 @@ def seen_mask(
     Inside the frame means within ``frame_margin_frac`` of the image borders, in pixels of
     the upright frame (x right, y down).
     """
-    mx = params.frame_margin_frac * track.width
-    my = params.frame_margin_frac * track.height
-    cols = []
-    for name in names:
-        xy = track.point(name)
-        with np.errstate(invalid="ignore"):
-            inside = (
-                (xy[:, 0] >= -mx)
-                & (xy[:, 0] <= track.width + mx)
-                & (xy[:, 1] >= -my)
-                & (xy[:, 1] <= track.height + my)
-            )
-        cols.append(inside & (track.vis(name) >= min_visibility))
-    return np.stack(cols, axis=1)
-
-
-def _well_inside(track: LandmarkTrack, names: tuple[str, ...], *, inset_frac: float) -> np.ndarray:
-    """Boolean (T, len(names)): the landmark lies at least ``inset_frac`` of the frame size inside every border."""
-    mx, my = inset_frac * track.width, inset_frac * track.height
-    cols = []
-    for name in names:
-        x, y = track.point(name)[:, 0], track.point(name)[:, 1]
-        with np.errstate(invalid="ignore"):
-            cols.append((x >= mx) & (x <= track.width - mx) & (y >= my) & (y <= track.height - my))
-    return np.stack(cols, axis=1)
+    visible = np.stack([track.vis(name) >= min_visibility for name in names], axis=1)
+    return in_picture(track, names, margin_frac=params.frame_margin_frac) & visible
 
 
 def intervals(mask: np.ndarray, times_s: np.ndarray, *, min_duration_s: float = 0.0) -> list[tuple[float, float]]:
@@ -215,7 +208,7 @@ def assess_quality(track: LandmarkTrack, *, params: QualityParams = QualityParam
     lower_seen = seen_mask(track, LOWER_BODY, min_visibility=in_frame, params=params)
     unseen = has_pose & ~(feet_seen.all(axis=1) & lower_seen.all(axis=1))
     # unseen points all placed well inside the picture: hidden (behind the other leg), not out of it
-    well_inside = _well_inside(track, FEET + LOWER_BODY, inset_frac=params.hidden_inset_frac).all(axis=1)
+    well_inside = in_picture(track, FEET + LOWER_BODY, margin_frac=-params.hidden_inset_frac).all(axis=1)
     feet_out, hidden = unseen & ~well_inside, unseen & well_inside
     feet_out_frac = float(feet_out[has_pose].mean())
     if feet_out_frac > params.max_feet_out_frac:
