@@ -22,9 +22,9 @@ The rule is :class:`JointCentreModel`, stored in ``metrics/joint_centre_model.js
 thousand numbers, nothing is downloaded). It holds a general rule and task rules, for
 step-downs and single-leg squats, whose hips are fitted on all training clips with that task's
 clips weighing more (the free leg hanging below a step, or held forward, pulls MediaPipe's hips
-in its own way). The pipeline recognises the task with the general rule, then measures a
-step-down or a squat with its own rule. It is fitted by ``benchmarks/fit_joint_centres.py``;
-``docs/JOINT_CENTRES.md`` gives the measurements behind it and its validation. It is switched
+in its own way). The pipeline recognises the task on MediaPipe's landmarks (never on these
+estimates), then measures a step-down or a squat with its own rule. It is fitted by
+``benchmarks/fit_joint_centres.py``; ``docs/JOINT_CENTRES.md`` gives the measurements behind it and its validation. It is switched
 by ``AnalysisOptions(correction=...)`` / ``hipscreen analyze --correction / --no-correction``.
 
 Notes
@@ -230,11 +230,11 @@ class JointCentreModel:
 
     def coef_for(self, task: str | None) -> np.ndarray:
         """The coefficients of ``task``'s rule, or of the general rule (``task`` None or without a rule)."""
-        return self.task_coef.get(task, self.coef) if task is not None else self.coef
+        return self.task_coef.get(task, self.coef)
 
     def rule_name(self, task: str | None) -> str:
         """``task`` if it has its own rule, else ``"general"``."""
-        return task if task is not None and task in self.task_coef else "general"
+        return task if task in self.task_coef else "general"
 
     def to_dict(self) -> dict:
         out = {
