@@ -217,49 +217,37 @@ def angle_columns(series: angle_engine.AngleSeries) -> dict[str, np.ndarray]:
 
 
 def _measure(track: LandmarkTrack, check, options: AnalysisOptions, *, hidden_feet: LandmarkTrack):
-    """Joint centres, angle series and task detection of a cleaned track.
-
-    With the joint-centre correction (``check``: its range check, None when not applied), the
-    task's own rule is used: the user's task, or the one recognised. If the task recognised
-    then differs from the one that chose the rule, the general rule's measurement stands.
+    """Task, joint centres, angle series and events of a cleaned track.
 
     The task and its events are found on the cleaned landmarks as MediaPipe placed them, not
     on the joint centres (the step-down / squat cut-off was chosen on such landmarks, and on a
     fresh cohort the moved knees turned 2 of 12 borderline squats into step-downs), with the
     feet hidden behind the other leg put back (``hidden_feet``, :mod:`metrics.hidden_feet`).
-    The angles never use those feet, and the angle series only places the peaks of holds and
-    stance phases.
+    The angles never use those feet.
+
+    Recognition reads only those landmarks; the angle series only places the peaks of holds
+    and stance phases. So, with the joint-centre correction (``check``: its range check, None
+    when not applied), the task is recognised first (or is the user's), the joint centres are
+    estimated with that task's rule, and the events are then found with the angle series of
+    those joint centres, which places their peaks.
 
     Returns ``(measured track, angle series, TaskDetection, rule name or None)``.
     """
 
     events_track = with_hidden_feet(track, hidden_feet)
 
-    def recognise(series):
+    def detect(series):
         return detect_task(events_track, series, task=options.task, side=options.side)
 
     if check is None:
         series = angle_engine.compute_angle_series(track)
-        return track, series, recognise(series), None
+        return track, series, detect(series), None
     from metrics.joint_centres import estimate_joint_centres, load_model
 
-    def measure_with(task):
-        measured = estimate_joint_centres(track, check=check, task=task)
-        series = angle_engine.compute_angle_series(measured)
-        return measured, series, recognise(series)
-
-    model = load_model()
-    task = None if options.task == "auto" else options.task
-    general = None
-    if task is None:
-        general = measure_with(None)
-        task = general[2].task
-    if model.rule_name(task) == "general":
-        return (*(general or measure_with(None)), "general")
-    specific = measure_with(task)
-    if general is not None and specific[2].task != task:
-        return (*general, "general")
-    return (*specific, task)
+    task = detect(None).task if options.task == "auto" else options.task
+    measured = estimate_joint_centres(track, check=check, task=task)
+    series = angle_engine.compute_angle_series(measured)
+    return measured, series, detect(series), load_model().rule_name(task)
 
 
 def assess(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -43,22 +42,25 @@ def test_without_the_correction_there_is_no_rule(landmarks):
     assert joint_centres == {"requested": False, "applied": False, "reason": "switched off", "rule": None}
 
 
-def test_if_the_task_rule_changes_the_recognised_task_the_general_rules_measurement_stands(landmarks, monkeypatch):
-    # A borderline video: recognised as a step-down with the general rule, as something else
-    # once measured with the step-down rule. The rule must not choose the task.
+def test_the_task_is_recognised_before_the_rule_is_chosen_and_the_angles_do_not_change_it(landmarks, monkeypatch):
+    # The rule must not choose the task: the task is recognised without any angle series,
+    # then the events are found again with the task rule's series, which may only move peaks.
     real = pipeline.detect_task
-    calls = []
+    found = []
 
-    def second_call_sees_a_squat(*args, **kwargs):
-        found = real(*args, **kwargs)
-        calls.append(found.task)
-        return dataclasses.replace(found, task="single_leg_squat") if len(calls) == 2 else found
+    def record(track, angles, **kwargs):
+        found.append((angles, real(track, angles, **kwargs)))
+        return found[-1][1]
 
-    monkeypatch.setattr(pipeline, "detect_task", second_call_sees_a_squat)
+    monkeypatch.setattr(pipeline, "detect_task", record)
     result = assess(landmarks).result
-    assert calls == ["step_down", "step_down"]
-    assert result["task"] == "step_down"
-    assert result["details"]["joint_centres"]["rule"] == "general"
+    (first_angles, first), (second_angles, second) = found
+    assert first_angles is None and second_angles is not None
+    assert first.task == second.task == result["task"] == "step_down"
+    assert result["details"]["joint_centres"]["rule"] == "step_down"
+    assert first.stance_side == second.stance_side
+    boundaries = [[(e.side, e.start_index, e.end_index, e.complete) for e in d.events] for d in (first, second)]
+    assert boundaries[0] == boundaries[1] and len(boundaries[0]) == 3
 
 
 def test_the_task_and_events_are_found_on_the_landmarks_not_on_the_joint_centres(landmarks, monkeypatch):
@@ -75,6 +77,6 @@ def test_the_task_and_events_are_found_on_the_landmarks_not_on_the_joint_centres
     assess(landmarks, options=AnalysisOptions(correction=False))
     uncorrected = tracks.pop()
     assert assess(landmarks).result["details"]["joint_centres"]["applied"]
-    assert len(tracks) == 2  # the general rule, then the step-down rule
+    assert len(tracks) == 2  # the task recognised, then its events with the step-down rule's angles
     for track in tracks:
         assert np.array_equal(track.xy_px, uncorrected.xy_px, equal_nan=True)
