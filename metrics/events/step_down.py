@@ -91,7 +91,7 @@ class RepetitionParams:
     min_stance_ratio: float = 1.5
     min_other_move_legs: float = 0.05
     held_up_foot_legs: float = 0.15
-    held_up_knee_legs: float = 0.08
+    held_up_knee_legs: float = 0.06
 
 
 STEP_DOWN_PARAMS = RepetitionParams(min_depth_frac_leg_length=0.08)
@@ -263,10 +263,11 @@ def stance_side_of_repetition(
     higher in the image than the other foot and knee (medians over the repetition). That is
     a single-leg squat with the free leg held forward and still, as filmed from behind: the
     free foot is hidden behind the stance leg and MediaPipe's estimate of it hardly moves
-    (0.01-0.04 leg lengths in rendered clips, held 0.2-0.28 above the stance foot, its knee
-    0.10-0.15 above the stance knee). A double-leg squat with one foot placed further from
+    (0.01-0.04 leg lengths in rendered clips, held 0.17-0.28 above the stance foot, its knee
+    0.07-0.15 above the stance knee). A double-leg squat with one foot placed further from
     the camera also shows that foot higher, through perspective, by about 0.1 leg lengths
-    for 30 cm, and that knee by about half as much: the thresholds lie above that. On a step
+    for 30 cm, and that knee by about half as much: the thresholds lie above that, and the
+    foot's decides (a stagger that lifts the foot past 0.15 lifts the knee past 0.06). On a step
     the stance leg is the higher one; there the other foot goes down to the floor and back,
     which the first test catches before this one is asked.
 
