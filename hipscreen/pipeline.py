@@ -23,6 +23,7 @@ from metrics import angles as angle_engine
 from metrics.cleaning import clean_track
 from metrics.flags import evaluate_flags, load_thresholds
 from metrics.hidden_feet import hidden_feet_track, with_hidden_feet
+from metrics.joint_centres import estimate_joint_centres, load_model, range_check
 from metrics.quality import assess_quality, check_oblique_view
 from metrics.scores import lateral_step_down_scores
 from metrics.summary import summarize
@@ -216,14 +217,15 @@ def angle_columns(series: angle_engine.AngleSeries) -> dict[str, np.ndarray]:
     return cols
 
 
-def _measure(track: LandmarkTrack, check, options: AnalysisOptions, *, hidden_feet: LandmarkTrack):
+def _measure(track: LandmarkTrack, events_track: LandmarkTrack, check, options: AnalysisOptions):
     """Task, joint centres, angle series and events of a cleaned track.
 
-    The task and its events are found on the cleaned landmarks as MediaPipe placed them, not
-    on the joint centres (the step-down / squat cut-off was chosen on such landmarks, and on a
-    fresh cohort the moved knees turned 2 of 12 borderline squats into step-downs), with the
-    feet hidden behind the other leg put back (``hidden_feet``, :mod:`metrics.hidden_feet`).
-    The angles never use those feet.
+    The task and its events are found on ``events_track``: the cleaned landmarks as MediaPipe
+    placed them, not the joint centres (the step-down / squat cut-off was chosen on such
+    landmarks, and on a fresh cohort the moved knees turned 2 of 12 borderline squats into
+    step-downs), with the feet hidden behind the other leg put back
+    (:func:`metrics.hidden_feet.with_hidden_feet`). The angles are measured on ``track`` and
+    never use those feet.
 
     Recognition reads only those landmarks; the angle series only places the peaks of holds
     and stance phases. So, with the joint-centre correction (``check``: its range check, None
@@ -234,16 +236,12 @@ def _measure(track: LandmarkTrack, check, options: AnalysisOptions, *, hidden_fe
     Returns ``(measured track, angle series, TaskDetection, rule name or None)``.
     """
 
-    events_track = with_hidden_feet(track, hidden_feet)
-
     def detect(series):
         return detect_task(events_track, series, task=options.task, side=options.side)
 
     if check is None:
         series = angle_engine.compute_angle_series(track)
         return track, series, detect(series), None
-    from metrics.joint_centres import estimate_joint_centres, load_model
-
     task = detect(None).task if options.task == "auto" else options.task
     measured = estimate_joint_centres(track, check=check, task=task)
     series = angle_engine.compute_angle_series(measured)
@@ -316,8 +314,6 @@ def assess(
     joint_centres = {"requested": options.correction, "applied": False, "reason": "switched off", "rule": None}
     check = None
     if options.correction:
-        from metrics.joint_centres import range_check
-
         check = range_check(track)
         joint_centres.update(applied=check.clip_in_range, reason=check.reason)
         if not check.clip_in_range:
@@ -328,7 +324,8 @@ def assess(
                     "video, because the way it was filmed is unlike the videos the tool was checked on. "
                     "Film from straight in front or straight behind, with the whole body in view."
                 )
-    measured, series, detection, rule = _measure(track, check, options, hidden_feet=hidden_feet_track(repaired.track))
+    events_track = with_hidden_feet(track, hidden_feet_track(repaired.track))
+    measured, series, detection, rule = _measure(track, events_track, check, options)
     joint_centres["rule"] = rule
     if detection.task is None or not detection.confident:
         warnings.append(detection.reason)

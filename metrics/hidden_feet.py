@@ -15,7 +15,7 @@ lower visibility floor (``min_visibility``, 0.2: :mod:`metrics.quality` also cou
 hidden behind the other leg and less as not seen), and only where MediaPipe placed them inside the
 picture: a hidden foot is behind the other leg, not out of view (a foot out of the picture
 stays missing, and the quality check speaks of it). Points seen well enough stay those of the
-measured track (joint centres included), and other landmarks are not touched.
+cleaned track, and other landmarks are not touched.
 """
 
 from __future__ import annotations
@@ -66,25 +66,25 @@ def hidden_feet_track(
     ).track
 
 
-def with_hidden_feet(measured: LandmarkTrack, hidden: LandmarkTrack) -> LandmarkTrack:
-    """``measured`` with its missing foot points taken from ``hidden`` (:func:`hidden_feet_track`).
+def with_hidden_feet(track: LandmarkTrack, hidden: LandmarkTrack) -> LandmarkTrack:
+    """``track`` with its missing foot points taken from ``hidden`` (:func:`hidden_feet_track`).
 
     Parameters
     ----------
-    measured : LandmarkTrack
-        The track the angles are measured on (cleaned, joint centres placed).
+    track : LandmarkTrack
+        The cleaned landmarks (:func:`metrics.cleaning.clean_track`, visibility floor 0.5).
     hidden : LandmarkTrack
         The same video's :func:`hidden_feet_track`.
 
     Returns
     -------
     LandmarkTrack
-        Same frames and other landmarks as ``measured``; foot points seen well enough unchanged.
+        Same frames and other landmarks as ``track``; foot points seen well enough unchanged.
     """
-    if len(measured) != len(hidden):
-        raise ValueError(f"tracks differ in length: {len(measured)} and {len(hidden)} frames")
-    xy = np.array(measured.xy_px, dtype=float, copy=True)
+    if len(track) != len(hidden):
+        raise ValueError(f"tracks differ in length: {len(track)} and {len(hidden)} frames")
+    xy = np.array(track.xy_px, dtype=float, copy=True)
     for k in (LANDMARK_NAMES.index(name) for name in FOOT_LANDMARKS):
         missing = np.isnan(xy[:, k, 0])
         xy[missing, k] = hidden.xy_px[missing, k]
-    return measured.with_xy(xy, note="feet hidden behind the other leg kept for finding events")
+    return track.with_xy(xy, note="feet hidden behind the other leg kept for finding events")

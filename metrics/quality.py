@@ -112,7 +112,7 @@ def in_picture(track: LandmarkTrack, names: tuple[str, ...], *, margin_frac: flo
     mx, my = margin_frac * track.width, margin_frac * track.height
     cols = []
     for name in names:
-        x, y = track.point(name)[:, 0], track.point(name)[:, 1]
+        x, y = track.point(name).T
         with np.errstate(invalid="ignore"):
             cols.append((x >= -mx) & (x <= track.width + mx) & (y >= -my) & (y <= track.height + my))
     return np.stack(cols, axis=1)
