@@ -24,7 +24,9 @@ errors at the true peaks per split and task, each clip corrected with the rule o
 ``inputs`` compares the knee's input sets by leave-one-training-clip-out peak errors.
 ``weighting`` compares weights of the frames near event peaks and fade ratios by ten-fold
 cross-validation on the training clips; ``tasks`` compares the general rule alone with a rule
-per task (the task's clips weighing more), the same way.
+per task (the task's clips weighing more), the same way. ``stance`` compares, at the true peaks
+of the validation clips and of ``--held-out`` cohorts, the rule without the stance leg, with it
+in every rule, and with it in the step-down and squat rules (section 9 of docs/JOINT_CENTRES.md).
 ``variants`` prints, for the committed rule and the alternatives tried, the validation clips'
 MAE at the true peaks and the distance of raw and corrected points from the Pose2Sim
 multi-view reference (the guard: hips, knees and ankles no further than raw on both cameras),
@@ -43,9 +45,10 @@ from pathlib import Path
 import numpy as np
 
 from metrics.angles import ANGLE_NAMES, angle_series_from_points
+from metrics.events.base import TASKS
 from metrics.joint_centres import (
     CORRECTED_JOINTS, JointCentreModel, RangeParams, TrainingRange, body_features, body_frame, estimate_joint_centres,
-    load_model, mahalanobis_d2,
+    load_model, mahalanobis_d2, stance_signal,
 )
 from vision.landmarks import SIDES, Landmark, other_side
 from vision.track import LandmarkTrack
@@ -238,16 +241,24 @@ def _mirror_permutation(names: tuple[str, ...]) -> list[int]:
     return [names.index(swap(n)) for n in names]
 
 
+def true_stance(clip: Clip) -> np.ndarray:
+    """The clip's stance signal (:func:`metrics.joint_centres.stance_signal`) from its true events."""
+    return stance_signal(clip.track.times_s, [(e["side"], e["start_s"], e["end_s"]) for e in clip.truth["events"]])
+
+
 def design(clip: Clip, feature_points: tuple[str, ...], joints: tuple[str, ...],
-           *, event_weight: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+           *, event_weight: float = 1.0, stance: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features (T, 2F + 1), target offsets (T, 2J) and row weights (T,) of a clip, finite rows only.
 
     Rows are in the body frame. A frame within ``EVENT_HALF_WIDTH_S`` of a true event peak
     weighs ``event_weight`` times as much as any other; the weights are scaled so that they
-    add up to the number of rows.
+    add up to the number of rows. With ``stance``, the stance signal of the true events
+    (:func:`true_stance`) is a column before the constant: (T, 2F + 2).
     """
     frame = body_frame(clip.track)
     x = body_features(clip.track, frame, feature_points)
+    if stance:
+        x = np.concatenate([x[:, :-1], true_stance(clip)[:, None], x[:, -1:]], axis=1)
     truth = clip.true_points()
     true_xy = np.stack([truth[j] for j in joints], axis=1)
     raw_xy = np.stack([clip.track.point(j) for j in joints], axis=1)
@@ -275,18 +286,32 @@ TASKS_WITH_RULES = ("single_leg_squat", "step_down")
 """Tasks given their own rule in the committed fit (section 6 of docs/JOINT_CENTRES.md: the rules
 of single-leg stance and gait helped in cross-validation but not on the clips held out)."""
 
+STANCE_JOINTS = ("hip",)
+"""Joints whose vertical offset a rule that reads the stance leg moves by it (section 9 of
+docs/JOINT_CENTRES.md)."""
+
+STANCE_RULES: tuple[str, ...] = ()
+"""The rules that read the stance leg (``"general"`` for the general rule, or task names). None in
+the committed fit (section 9 of docs/JOINT_CENTRES.md: through the whole pipeline, the stance leg
+in every rule overshot the pelvic drop of walking, and in the step-down and squat rules it
+traded pelvic drop for hip adduction and flagged a clean sample step-down)."""
+
+STANCE_TRIAL_RULES = ("single_leg_squat", "step_down")
+"""The rules given the stance leg in the trial of section 9."""
+
 TASK_WEIGHT = 30.0
 """Weight of a task's own clips in that task's rule, relative to the other clips (section 6
 of docs/JOINT_CENTRES.md: chosen by ten-fold cross-validation on the training clips)."""
 
 
 def mirrored(x: np.ndarray, y: np.ndarray, feature_points, joints) -> tuple[np.ndarray, np.ndarray]:
-    """The same frames seen in a mirror: x -> -x, left <-> right."""
+    """The same frames seen in a mirror: x -> -x, left <-> right (a stance column changes sign)."""
     def flip(a: np.ndarray, names) -> np.ndarray:
         a = a.reshape(len(a), len(names), 2)[:, _mirror_permutation(tuple(names))].copy()
         a[..., 0] *= -1
         return a.reshape(len(a), -1)
-    return np.concatenate([flip(x[:, :-1], feature_points), x[:, -1:]], axis=1), flip(y, joints)
+    n = 2 * len(feature_points)
+    return np.concatenate([flip(x[:, :n], feature_points), -x[:, n:-1], x[:, -1:]], axis=1), flip(y, joints)
 
 
 def input_mask(feature_points: tuple[str, ...], joints: tuple[str, ...], inputs_of: dict | None) -> np.ndarray:
@@ -324,6 +349,7 @@ def ridge(x: np.ndarray, y: np.ndarray, alpha: float, mask: np.ndarray | None = 
 def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feature_joints=FEATURE_JOINTS,
               inputs_of: dict | None = INPUTS_OF, corrected=RULE_JOINTS, event_weight: float = 1.0,
               task_weight: float | None = None, task_joints=TASK_JOINTS, tasks_with_rules=None,
+              stance_joints: tuple[str, ...] = (), stance_rules=STANCE_RULES,
               verbose: bool = True) -> JointCentreModel:
     """Ridge fit of the offsets on the clips' frames and their mirror images.
 
@@ -337,20 +363,36 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
     times as much as the others: for the ``tasks_with_rules`` (None: every task of the clips).
     Only the ``task_joints`` differ from the general rule; the other joints keep the general
     rule's coefficients.
+
+    With ``stance_joints``, the vertical offsets of those joints read the stance leg too
+    (``JointCentreModel.stance_coef`` / ``task_stance_coef``) in the ``stance_rules``
+    (``"general"`` and task names), from the true events during fitting
+    (:func:`true_stance`); in a mirror image the stance leg changes side.
     """
     feature_points = tuple(f"{s}_{j}" for s in SIDES for j in feature_joints)
     joints = tuple(f"{s}_{j}" for s in SIDES for j in CORRECTED_JOINTS)
+    n_features = 2 * len(feature_points)
     mask = input_mask(feature_points, joints, inputs_of)
     for k, name in enumerate(joints):
         if name.split("_", 1)[1] not in corrected:
             mask[:, 2 * k: 2 * k + 2] = False
+    stance = bool(stance_joints) and bool(stance_rules)
+    masks = {}
+    if stance:  # a row before the constant: the stance signal, into the vertical offset of stance_joints
+        stance_row = np.zeros((1, mask.shape[1]), dtype=bool)
+        for k, name in enumerate(joints):
+            stance_row[0, 2 * k + 1] = name.split("_", 1)[1] in stance_joints and name.split("_", 1)[1] in corrected
+        masks = {rule: np.concatenate([mask[:-1], stance_row & (rule in stance_rules), mask[-1:]])
+                 for rule in ("general", *TASKS)}
+        mask = masks["general"]
     data = []
     for clip in clips:
-        x, y, weight = design(clip, feature_points, joints, event_weight=event_weight)
+        x, y, weight = design(clip, feature_points, joints, event_weight=event_weight, stance=stance)
         xm, ym = mirrored(x, y, feature_points, joints)
         # each clip weighs the same whatever its length
         w = np.sqrt(np.concatenate([weight, weight]) * 100.0 / max(len(x), 1))[:, None]
-        data.append((np.concatenate([x, xm]) * w, np.concatenate([y, ym]) * w, x, y, np.concatenate([x, xm])[:, :-1]))
+        data.append((np.concatenate([x, xm]) * w, np.concatenate([y, ym]) * w, x, y,
+                     np.concatenate([x, xm])[:, :n_features]))
     cv = {}
     for alpha in alphas if len(alphas) > 1 else ():
         sq = []
@@ -369,11 +411,22 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
     for task in rule_tasks if task_weight is not None else ():
         scale = [np.sqrt(task_weight if c.truth["task"] == task else 1.0) for c in clips]
         specific = ridge(np.concatenate([d[0] * f for d, f in zip(data, scale)]),
-                         np.concatenate([d[1] * f for d, f in zip(data, scale)]), best, mask)
+                         np.concatenate([d[1] * f for d, f in zip(data, scale)]), best, masks.get(task, mask))
         task_coef[task] = coef.copy()
         for k, name in enumerate(joints):
             if name.split("_", 1)[1] in task_joints:
                 task_coef[task][:, 2 * k: 2 * k + 2] = specific[:, 2 * k: 2 * k + 2]
+
+    def without_stance(c: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        return (np.delete(c, n_features, axis=0), c[n_features].copy()) if stance else (c, None)
+
+    coef, stance_coef = without_stance(coef)
+    stance_coef = stance_coef if "general" in stance_rules else None
+    task_stance_coef = {}
+    for task in list(task_coef):
+        task_coef[task], task_stance = without_stance(task_coef[task])
+        if task_stance is not None and task in stance_rules:
+            task_stance_coef[task] = task_stance
     model = JointCentreModel(feature_points=feature_points, joints=joints, coef=coef, info={})
     features = np.concatenate([d[4] for d in data])
     raw_rms = float(np.sqrt(np.mean(np.concatenate([d[3] for d in data]) ** 2)))
@@ -388,6 +441,8 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
         "task_weight": task_weight,
         "task_joints": list(task_joints) if task_weight is not None else [],
         "task_rules": sorted(task_coef),
+        "stance_joints": list(stance_joints) if stance else [],
+        "stance_rules": sorted(stance_rules) if stance else [],
         "inputs_of": {j: [list(p) for p in v] for j, v in (inputs_of or {}).items()} or "all",
         "corrected": list(corrected),
         "cv_rms_trunk_lengths": cv,
@@ -397,7 +452,8 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
                           "training frames and their mirror images",
     }
     return JointCentreModel(feature_points=feature_points, joints=joints, coef=coef, info=info,
-                            training_range=training_range(model, features), task_coef=task_coef)
+                            training_range=training_range(model, features), task_coef=task_coef,
+                            stance_coef=stance_coef, task_stance_coef=task_stance_coef)
 
 
 RANGE_PERCENTILE = 99.0
@@ -425,7 +481,7 @@ def evaluate(clips: list[Clip], model: JointCentreModel | None = None) -> str:
     """Raw vs corrected angle errors at the true peaks, per split and task (markdown)."""
     rows = []
     for clip in clips:
-        corrected = estimate_joint_centres(clip.track, model=model, task=clip.truth["task"])
+        corrected = estimate_joint_centres(clip.track, model=model, task=clip.truth["task"], stance=true_stance(clip))
         raw = peak_errors(clip, track_points(clip.track))
         cor = peak_errors(clip, track_points(corrected))
         for r, c in zip(raw, cor):
@@ -609,6 +665,36 @@ def task_rules_table(clips: list[Clip], *, folds: int = 10, event_weights=(5.0, 
     return "\n".join(lines)
 
 
+def stance_table(clips: list[Clip], held_out: dict[str, list[Clip]], *, alphas=(0.3,),
+                 event_weight: float = EVENT_WEIGHT, task_weight: float = TASK_WEIGHT,
+                 tasks_with_rules=TASKS_WITH_RULES) -> str:
+    """The rule without the stance leg, with it in every rule, and with it in the step-down and
+    squat rules only, on the validation clips and on held-out cohorts (markdown).
+
+    Each is fitted on the training clips of ``clips`` with the committed settings; each clip
+    is corrected with the rule of its true task and the stance of its true events, and
+    measured at the true peaks. Peak-angle MAE, and the mean signed pelvic drop error.
+    The choice of section 9 of docs/JOINT_CENTRES.md.
+    """
+    train = [c for c in clips if c.split == "train"]
+    sets = {"validation": [c for c in clips if c.split == "validation"], **held_out}
+    lines = ["| rule | set | events | " + " | ".join(ANGLE_SHORT[a] for a in ANGLE_NAMES) + " | drop bias |",
+             "|---|---|---|" + "---|" * (len(ANGLE_NAMES) + 1)]
+    variants = (("without the stance leg", (), ()),
+                ("stance leg in every rule", STANCE_JOINTS, ("general", *tasks_with_rules)),
+                ("stance leg in the step-down and squat rules", STANCE_JOINTS, STANCE_TRIAL_RULES))
+    for name, stance_joints, stance_rules in variants:
+        model = fit_model(train, alphas=alphas, event_weight=event_weight, task_weight=task_weight,
+                          tasks_with_rules=tasks_with_rules, stance_joints=stance_joints, stance_rules=stance_rules,
+                          verbose=False)
+        for set_name, members in sets.items():
+            rows = [r for c in members for r in peak_errors(c, track_points(estimate_joint_centres(
+                c.track, model=model, task=c.truth["task"], stance=true_stance(c))))]
+            bias = np.nanmean([r["pelvic_drop_deg"] for r in rows])
+            lines.append(f"| {name} | {set_name} | {len(rows)} | {mae_cells(rows)} | {bias:+.2f} |")
+    return "\n".join(lines)
+
+
 def variants_table(clips: list[Clip], videos: Path, real_cache: Path | None) -> str:
     """Validation MAE at the true peaks and the Pose2Sim guard, for every variant (markdown)."""
     from benchmarks.joint_centres_real import GUARD_JOINTS, POSE2SIM, guard_distances, load_reference, time_stamp_lag
@@ -675,7 +761,8 @@ def in_range_frames_table(videos: Path, real_cache: Path | None) -> str:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("measure", "fit", "evaluate", "variants", "inputs", "weighting", "tasks"))
+    parser.add_argument("command", choices=("measure", "fit", "evaluate", "variants", "inputs", "weighting", "tasks",
+                                            "stance"))
     parser.add_argument("--cohort", type=Path, action="append", required=True)
     parser.add_argument("--cache", type=Path, default=None, help="folder for landmark caches")
     parser.add_argument("--out", type=Path, default=Path("metrics/joint_centre_model.json"))
@@ -683,13 +770,19 @@ def main(argv=None) -> None:
     parser.add_argument("--inputs", choices=("local", "all"), default="local",
                         help="local: each joint moved by nearby landmarks only (INPUTS_OF); all: by every feature")
     parser.add_argument("--joints", nargs="*", default=list(RULE_JOINTS), help="joints to correct")
-    parser.add_argument("--alphas", type=float, nargs="*", default=[0.01, 0.1, 1.0, 10.0])
+    parser.add_argument("--alphas", type=float, nargs="*", default=[0.03, 0.1, 0.3, 1.0])
     parser.add_argument("--event-weight", type=float, default=EVENT_WEIGHT,
                         help="fit: weight of frames near a true event peak relative to the others")
     parser.add_argument("--task-weight", type=float, default=TASK_WEIGHT,
                         help="fit: weight of a task's own clips in that task's rule (0: no task rules)")
     parser.add_argument("--task-rules", nargs="*", default=list(TASKS_WITH_RULES),
                         help="fit: the tasks given their own rule")
+    parser.add_argument("--stance-joints", nargs="*", default=list(STANCE_JOINTS),
+                        help="fit: joints whose height reads the stance leg (none: a rule blind to it)")
+    parser.add_argument("--stance-rules", nargs="*", default=list(STANCE_RULES),
+                        help="fit: the rules that read the stance leg ('general' and task names)")
+    parser.add_argument("--held-out", type=Path, action="append", default=[],
+                        help="stance: a further cohort to compare on (all its clips; landmarks cached in it)")
     parser.add_argument("--videos", type=Path, default=Path("../shared/videos/real"),
                         help="variants: folder with the Pose2Sim clips and their *.reference.json")
     parser.add_argument("--real-cache", type=Path, default=None, help="variants: landmark cache of the real clips")
@@ -701,7 +794,8 @@ def main(argv=None) -> None:
         train = [c for c in clips if c.split == "train"]
         model = fit_model(train, alphas=tuple(args.alphas), inputs_of=INPUTS_OF if args.inputs == "local" else None,
                           corrected=tuple(args.joints), event_weight=args.event_weight,
-                          task_weight=args.task_weight or None, tasks_with_rules=tuple(args.task_rules))
+                          task_weight=args.task_weight or None, tasks_with_rules=tuple(args.task_rules),
+                          stance_joints=tuple(args.stance_joints), stance_rules=tuple(args.stance_rules))
         args.out.write_text(json.dumps(model.to_dict(), indent=1) + "\n")
         print(f"wrote {args.out} (alpha {model.info['ridge_alpha']:g}, {model.info['n_clips']} clips)")
         print(evaluate(clips, model))
@@ -711,6 +805,9 @@ def main(argv=None) -> None:
         print(weighting_table(clips))
     elif args.command == "tasks":
         print(task_rules_table(clips))
+    elif args.command == "stance":
+        held_out = {folder.name: load_clips([folder], cache=folder, quiet=True) for folder in args.held_out}
+        print(stance_table(clips, held_out, alphas=tuple(args.alphas)))
     elif args.command == "variants":
         print(variants_table(clips, args.videos, args.real_cache))
         print()

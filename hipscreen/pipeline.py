@@ -23,7 +23,7 @@ from metrics import angles as angle_engine
 from metrics.cleaning import clean_track
 from metrics.flags import evaluate_flags, load_thresholds
 from metrics.hidden_feet import hidden_feet_track, with_hidden_feet
-from metrics.joint_centres import estimate_joint_centres, load_model, range_check
+from metrics.joint_centres import estimate_joint_centres, load_model, range_check, stance_signal
 from metrics.quality import assess_quality, check_oblique_view
 from metrics.scores import lateral_step_down_scores
 from metrics.summary import summarize
@@ -229,9 +229,10 @@ def _measure(track: LandmarkTrack, events_track: LandmarkTrack, check, options: 
 
     Recognition reads only those landmarks; the angle series only places the peaks of holds
     and stance phases. So, with the joint-centre correction (``check``: its range check, None
-    when not applied), the task is recognised first (or is the user's), the joint centres are
-    estimated with that task's rule, and the events are then found with the angle series of
-    those joint centres, which places their peaks.
+    when not applied), the task and its events are found first (the task may be the user's),
+    the joint centres are estimated with that task's rule and the stance leg of those events
+    (:func:`metrics.joint_centres.stance_signal`), and the events are then found again with
+    the angle series of those joint centres, which places their peaks.
 
     Returns ``(measured track, angle series, TaskDetection, rule name or None)``.
     """
@@ -242,8 +243,10 @@ def _measure(track: LandmarkTrack, events_track: LandmarkTrack, check, options: 
     if check is None:
         series = angle_engine.compute_angle_series(track)
         return track, series, detect(series), None
-    task = detect(None).task if options.task == "auto" else options.task
-    measured = estimate_joint_centres(track, check=check, task=task)
+    first = detect(None)
+    task = first.task if options.task == "auto" else options.task
+    stance = stance_signal(track.times_s, [(e.side, e.start_s, e.end_s) for e in first.events])
+    measured = estimate_joint_centres(track, check=check, task=task, stance=stance)
     series = angle_engine.compute_angle_series(measured)
     return measured, series, detect(series), load_model().rule_name(task)
 

@@ -27,6 +27,11 @@ estimates), then measures a step-down or a squat with its own rule. It is fitted
 ``benchmarks/fit_joint_centres.py``; ``docs/JOINT_CENTRES.md`` gives the measurements behind it and its validation. It is switched
 by ``AnalysisOptions(correction=...)`` / ``hipscreen analyze --correction / --no-correction``.
 
+A rule may also read which leg bears the weight (:func:`stance_signal`, from the events the
+pipeline finds before the joint centres; :attr:`JointCentreModel.stance_coef`). The committed
+rule does not: tried through the whole pipeline, it traded pelvic-drop error for hip-adduction
+error (``docs/JOINT_CENTRES.md`` section 9).
+
 Notes
 -----
 Frame: pixels of the upright frame, x right, y down. The rule works in a *body frame* per
@@ -206,6 +211,12 @@ class JointCentreModel:
         The rule of each task (``"step_down"``, ``"gait"``, ...), same shape and inputs as
         ``coef``, fitted with that task's clips weighing more; a task without an entry
         uses ``coef``.
+    stance_coef : ndarray, shape (2 * len(joints),), or None
+        What the stance leg adds in the general rule: ``offsets += stance * stance_coef``,
+        where ``stance`` is +1 while the person stands on the left leg, -1 on the right, 0 on
+        both (see :func:`stance_signal`). None: the general rule does not read the stance leg.
+    task_stance_coef : dict of str to ndarray
+        The same for each task's rule; a task without an entry uses ``stance_coef``.
     """
 
     feature_points: tuple[str, ...]
@@ -214,6 +225,8 @@ class JointCentreModel:
     info: dict
     training_range: TrainingRange | None = None
     task_coef: dict[str, np.ndarray] = field(default_factory=dict)
+    stance_coef: np.ndarray | None = None
+    task_stance_coef: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         expected = (2 * len(self.feature_points) + 1, 2 * len(self.joints))
@@ -223,6 +236,11 @@ class JointCentreModel:
             if np.any((np.asarray(coef)[:-1] != 0) & (np.asarray(self.coef)[:-1] == 0)):
                 raise ValueError(f"{name} reads inputs the general rule does not (the training range covers "
                                  "only the general rule's inputs)")
+        stance = {"stance_coef": self.stance_coef, **{f"task_stance_coef[{t!r}]": c
+                                                      for t, c in self.task_stance_coef.items()}}
+        for name, coef in stance.items():
+            if coef is not None and np.shape(coef) != (2 * len(self.joints),):
+                raise ValueError(f"{name} must have shape {(2 * len(self.joints),)}, got {np.shape(coef)}")
 
     def input_columns(self, k: int) -> np.ndarray:
         """Feature columns (no constant) that move joint ``k``."""
@@ -231,6 +249,17 @@ class JointCentreModel:
     def coef_for(self, task: str | None) -> np.ndarray:
         """The coefficients of ``task``'s rule, or of the general rule (``task`` None or without a rule)."""
         return self.task_coef.get(task, self.coef)
+
+    def stance_coef_for(self, task: str | None) -> np.ndarray:
+        """What standing on the left leg adds to the offsets in ``task``'s rule (zeros if nothing)."""
+        general = np.zeros(2 * len(self.joints)) if self.stance_coef is None else self.stance_coef
+        return self.task_stance_coef.get(task, general)
+
+    @property
+    def reads_stance(self) -> bool:
+        """True when some rule moves a joint according to the stance leg."""
+        every = ([] if self.stance_coef is None else [self.stance_coef]) + list(self.task_stance_coef.values())
+        return any(np.any(c != 0) for c in every)
 
     def rule_name(self, task: str | None) -> str:
         """``task`` if it has its own rule, else ``"general"``."""
@@ -246,6 +275,11 @@ class JointCentreModel:
         if self.task_coef:
             out["task_coef"] = {task: np.round(np.asarray(c, dtype=float), 6).tolist()
                                 for task, c in sorted(self.task_coef.items())}
+        if self.stance_coef is not None:
+            out["stance_coef"] = np.round(np.asarray(self.stance_coef, dtype=float), 6).tolist()
+        if self.task_stance_coef:
+            out["task_stance_coef"] = {task: np.round(np.asarray(c, dtype=float), 6).tolist()
+                                       for task, c in sorted(self.task_stance_coef.items())}
         if self.training_range is not None:
             out["training_range"] = self.training_range.to_dict()
         return out
@@ -260,6 +294,9 @@ class JointCentreModel:
             info=dict(data.get("info", {})),
             training_range=TrainingRange.from_dict(rng) if rng else None,
             task_coef={task: np.asarray(c, dtype=float) for task, c in data.get("task_coef", {}).items()},
+            stance_coef=np.asarray(data["stance_coef"], dtype=float) if "stance_coef" in data else None,
+            task_stance_coef={task: np.asarray(c, dtype=float)
+                              for task, c in data.get("task_stance_coef", {}).items()},
         )
 
 
@@ -336,6 +373,52 @@ def body_features(track: LandmarkTrack, frame: BodyFrame, names: tuple[str, ...]
     xy = np.stack([track.point(n) for n in names], axis=1)
     body = frame.to_body(xy).reshape(len(track), -1)
     return np.concatenate([body, np.ones((len(track), 1))], axis=1)
+
+
+STANCE_TRANSITION_S = 0.2
+"""The stance input of the rule changes over this time at the start and end of an event."""
+
+
+def stance_signal(
+    times_s: np.ndarray,
+    spans,
+    *,
+    transition_s: float = STANCE_TRANSITION_S,
+) -> np.ndarray:
+    """Which leg bears the weight in each frame: +1 the left, -1 the right, 0 both.
+
+    Parameters
+    ----------
+    times_s : ndarray, shape (T,)
+        The frames' times, seconds.
+    spans : iterable of (side, start_s, end_s)
+        The single-leg events in time order (repetitions, holds, stance phases): the stance
+        limb (``"left"`` / ``"right"``) and the event's first and last times, seconds.
+    transition_s : float, keyword-only
+        The signal goes from one value to the next over this time, centred on the event's
+        start or end (a running mean over the odd number of frames closest to it), since
+        weight shifts gradually; 0 gives steps.
+
+    Returns
+    -------
+    ndarray, shape (T,)
+        Values in [-1, 1]. Where events overlap (the double support of walking), the later
+        event's side holds.
+    """
+    times = np.asarray(times_s, dtype=float)
+    steps = np.zeros(len(times))
+    for side, start_s, end_s in spans:
+        if side not in SIDES:
+            raise ValueError(f"side must be 'left' or 'right', got {side!r}")
+        steps[(times >= start_s - 1e-9) & (times <= end_s + 1e-9)] = 1.0 if side == "left" else -1.0
+    if len(times) < 2 or transition_s <= 0:
+        return steps
+    dt = float(np.median(np.diff(times)))
+    half = int(round(transition_s / 2 / dt)) if dt > 0 else 0
+    if half < 1:
+        return steps
+    padded = np.pad(steps, half, mode="edge")
+    return sliding_window_view(padded, 2 * half + 1).mean(axis=1)
 
 
 @dataclass(frozen=True)
@@ -428,6 +511,7 @@ def estimate_joint_centres(
     range_params: RangeParams = RangeParams(),
     check: RangeCheck | None = None,
     task: str | None = None,
+    stance: np.ndarray | None = None,
 ) -> LandmarkTrack:
     """Replace the hip, knee, ankle and shoulder landmarks by joint-centre estimates.
 
@@ -447,6 +531,10 @@ def estimate_joint_centres(
     check : RangeCheck, keyword-only, optional
         :func:`range_check` of this track with this model, if the caller has it already
         (it is not computed again; ``range_params`` is then unused).
+    stance : ndarray, shape (T,), keyword-only, optional
+        Which leg bears the weight in each frame (:func:`stance_signal`: +1 left, -1 right,
+        0 both), for a rule that reads it (:attr:`JointCentreModel.stance_coef`); None or
+        NaN: on both legs.
 
     Returns
     -------
@@ -477,6 +565,11 @@ def estimate_joint_centres(
     missing = np.isnan(features)
     coef = model.coef_for(task)
     offsets = np.where(missing, 0.0, features) @ coef
+    if stance is not None:
+        stance = np.nan_to_num(np.asarray(stance, dtype=float), nan=0.0)
+        if stance.shape != (len(track),):
+            raise ValueError(f"stance must have shape {(len(track),)}, got {stance.shape}")
+        offsets += stance[:, None] * model.stance_coef_for(task)
     offsets[(missing.astype(float) @ (model.coef != 0)) > 0] = np.nan
     offsets = offsets.reshape(len(track), len(model.joints), 2)
     offsets[np.isnan(offsets).any(axis=2)] = np.nan

@@ -80,3 +80,34 @@ def test_the_task_and_events_are_found_on_the_landmarks_not_on_the_joint_centres
     assert len(tracks) == 2  # the task recognised, then its events with the step-down rule's angles
     for track in tracks:
         assert np.array_equal(track.xy_px, uncorrected.xy_px, equal_nan=True)
+
+
+def test_the_step_down_rule_is_told_the_stance_leg_of_the_repetitions_found(landmarks, monkeypatch):
+    # docs/JOINT_CENTRES.md section 9: the stance leg comes from the events found on the
+    # landmarks (before any joint centre), +1 while the person stands on the left leg.
+    real_detect, real_estimate = pipeline.detect_task, pipeline.estimate_joint_centres
+    detections, stances = [], []
+
+    def record_detection(track, angles, **kwargs):
+        detections.append(real_detect(track, angles, **kwargs))
+        return detections[-1]
+
+    def record_estimate(track, **kwargs):
+        stances.append((np.asarray(track.times_s), kwargs.get("stance")))
+        return real_estimate(track, **kwargs)
+
+    monkeypatch.setattr(pipeline, "detect_task", record_detection)
+    monkeypatch.setattr(pipeline, "estimate_joint_centres", record_estimate)
+    result = assess(landmarks).result
+    assert result["task"] == "step_down" and len(stances) == 1
+    times, stance = stances[0]
+    events = detections[0].events
+    assert len(events) == 3 and {e.side for e in events} == {"left"}
+    for event in events:
+        middle = (times >= event.start_s + 0.15) & (times <= event.end_s - 0.15)
+        np.testing.assert_array_equal(stance[middle], 1.0)
+    outside = np.ones(len(times), dtype=bool)
+    for event in events:
+        outside &= (times < event.start_s - 0.15) | (times > event.end_s + 0.15)
+    assert outside.any()
+    np.testing.assert_array_equal(stance[outside], 0.0)

@@ -10,7 +10,7 @@ import pytest
 from metrics.angles import ANGLE_NAMES, angle_series_from_points
 from metrics.joint_centres import (
     CORRECTED_JOINTS, JointCentreModel, RangeParams, TrainingRange, body_features, body_frame,
-    estimate_joint_centres, load_model, mahalanobis_d2, model_joint_names, range_check,
+    estimate_joint_centres, load_model, mahalanobis_d2, model_joint_names, range_check, stance_signal,
 )
 from vision.landmarks import LANDMARK_NAMES, Landmark, SIDES, mirror_name
 from vision.track import LandmarkTrack
@@ -141,10 +141,12 @@ def test_committed_model_has_hip_rules_for_step_downs_and_squats_and_the_general
 
 
 @pytest.mark.parametrize("task", TASKS)
-def test_committed_rule_treats_left_and_right_alike(task):
+@pytest.mark.parametrize("stance", [0.0, 1.0, -0.5])
+def test_committed_rule_treats_left_and_right_alike(task, stance):
+    # In a mirror the person's left leg becomes the right one: the stance changes sign.
     track = make_track(_lifted_thigh_pose())
-    out = estimate_joint_centres(track, task=task)
-    mirrored_out = estimate_joint_centres(_mirror_track(track), task=task)
+    out = estimate_joint_centres(track, task=task, stance=np.full(len(track), stance))
+    mirrored_out = estimate_joint_centres(_mirror_track(track), task=task, stance=np.full(len(track), -stance))
     np.testing.assert_allclose(_mirror_track(out).xy_px, mirrored_out.xy_px, atol=0.05)
 
 
@@ -225,6 +227,115 @@ def test_a_task_rule_may_not_read_points_the_general_rule_does_not():
     with pytest.raises(ValueError, match="shape"):
         JointCentreModel(feature_points=FEATURES, joints=JOINTS, coef=general.coef, info={},
                          task_coef={"step_down": general.coef[:-1]})
+
+
+# ----------------------------------------------------------------------------- the stance leg
+def test_the_stance_signal_steps_between_events_without_easing():
+    times = np.arange(20) / 10.0
+    spans = [("left", 0.3, 0.6), ("right", 1.0, 1.5)]
+    expected = np.zeros(20)
+    expected[3:7], expected[10:16] = 1.0, -1.0
+    np.testing.assert_array_equal(stance_signal(times, spans, transition_s=0.0), expected)
+    np.testing.assert_array_equal(stance_signal(times, [], transition_s=0.0), np.zeros(20))
+
+
+def test_overlapping_events_give_the_later_events_side():
+    # Walking: the next stance phase starts before the last one ends (double support).
+    times = np.arange(10) / 10.0
+    out = stance_signal(times, [("left", 0.0, 0.5), ("right", 0.4, 0.9)], transition_s=0.0)
+    np.testing.assert_array_equal(out, [1, 1, 1, 1, -1, -1, -1, -1, -1, -1])
+
+
+def test_the_stance_signal_is_eased_over_the_transition_time():
+    # 30 frames/s, 0.2 s: a running mean over 7 frames (3 on each side of a frame).
+    times = np.arange(60) / 30.0
+    start, end = 20, 39
+    out = stance_signal(times, [("right", times[start], times[end])], transition_s=0.2)
+    np.testing.assert_allclose(out[:start - 3], 0.0)
+    # The frame where the event starts has 4 of its 7 frames in the event.
+    np.testing.assert_allclose(out[start], -4 / 7)
+    np.testing.assert_allclose(out[start - 3], -1 / 7)
+    np.testing.assert_allclose(out[start + 3: end - 2], -1.0)
+    np.testing.assert_allclose(out[end + 4:], 0.0)
+    assert np.all(np.diff(out[start - 4: start + 4]) <= 0) and np.all(np.diff(out[end - 4: end + 4]) >= 0)
+
+
+def test_a_stance_side_must_be_left_or_right():
+    with pytest.raises(ValueError, match="side"):
+        stance_signal(np.arange(5) / 30.0, [("both", 0.0, 0.1)])
+
+
+def stance_model(left_hip: tuple[float, float], right_hip: tuple[float, float], **kw) -> JointCentreModel:
+    """A rule moving only the hips, by ``stance`` times the given body-frame offsets (trunk lengths)."""
+    stance_coef = np.zeros(2 * len(JOINTS))
+    stance_coef[2 * JOINTS.index("left_hip"): 2 * JOINTS.index("left_hip") + 2] = left_hip
+    stance_coef[2 * JOINTS.index("right_hip"): 2 * JOINTS.index("right_hip") + 2] = right_hip
+    return JointCentreModel(feature_points=FEATURES, joints=JOINTS, coef=constant_model({}).coef, info={},
+                            stance_coef=stance_coef, **kw)
+
+
+@pytest.mark.parametrize("view", ["front", "back"])
+def test_the_stance_leg_moves_the_hips_by_its_coefficients_in_trunk_lengths(view):
+    # Standing on the left leg moves the left hip 0.05 trunk lengths outwards and 0.1 up, and
+    # the right hip 0.1 down; on the right leg, the opposite; on both legs, nothing.
+    model = stance_model((0.05, -0.1), (0.0, 0.1))
+    track = make_track(STANDING, view=view)
+    stance = np.repeat([1.0, 0.0, -1.0], 10)
+    out = estimate_joint_centres(track, model=model, stance=stance)
+    left_x_image = 1.0 if view == "front" else -1.0
+    left = out.point("left_hip") - track.point("left_hip")
+    right = out.point("right_hip") - track.point("right_hip")
+    # trunk length 200 px
+    np.testing.assert_allclose(left, np.repeat([[10 * left_x_image, -20], [0, 0], [-10 * left_x_image, 20]], 10, axis=0))
+    np.testing.assert_allclose(right, np.repeat([[0, 20], [0, 0], [0, -20]], 10, axis=0))
+    np.testing.assert_allclose(out.point("left_knee"), track.point("left_knee"))
+    # No stance given, or a stance not known in some frames: as on both legs.
+    np.testing.assert_allclose(estimate_joint_centres(track, model=model).xy_px, track.xy_px)
+    unknown = estimate_joint_centres(track, model=model, stance=np.where(stance > 0, np.nan, stance))
+    np.testing.assert_allclose(unknown.point("left_hip")[:20], track.point("left_hip")[:20])
+    with pytest.raises(ValueError, match="shape"):
+        estimate_joint_centres(track, model=model, stance=stance[:-1])
+
+
+def test_each_task_rule_has_its_own_stance_coefficients():
+    squat = np.zeros(2 * len(JOINTS))
+    squat[2 * JOINTS.index("left_hip") + 1] = -0.2
+    model = stance_model((0.0, -0.1), (0.0, 0.1), task_stance_coef={"single_leg_squat": squat})
+    track = make_track(STANDING)
+    on_left = np.ones(len(track))
+    dy = lambda task: (estimate_joint_centres(track, model=model, task=task, stance=on_left).point("left_hip")  # noqa: E731
+                       - track.point("left_hip"))[:, 1]
+    np.testing.assert_allclose(dy(None), -20.0)
+    np.testing.assert_allclose(dy("gait"), -20.0)
+    np.testing.assert_allclose(dy("single_leg_squat"), -40.0)
+    assert model.reads_stance and not constant_model({}).reads_stance
+    np.testing.assert_array_equal(constant_model({}).stance_coef_for("gait"), 0.0)
+
+
+def test_stance_coefficients_survive_a_round_trip_through_json_and_are_checked():
+    squat = np.zeros(2 * len(JOINTS))
+    squat[2 * JOINTS.index("right_hip") + 1] = 0.03
+    model = stance_model((0.0, -0.01), (0.0, 0.01), task_stance_coef={"single_leg_squat": squat})
+    again = JointCentreModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    np.testing.assert_allclose(again.stance_coef_for(None), model.stance_coef)
+    np.testing.assert_allclose(again.stance_coef_for("single_leg_squat"), squat)
+    with pytest.raises(ValueError, match="shape"):
+        stance_model((0.0, 0.0), (0.0, 0.0), task_stance_coef={"gait": squat[:-1]})
+    only_squat = JointCentreModel(feature_points=FEATURES, joints=JOINTS, coef=constant_model({}).coef, info={},
+                                  task_stance_coef={"single_leg_squat": squat})
+    np.testing.assert_array_equal(only_squat.stance_coef_for(None), 0.0)
+    np.testing.assert_array_equal(only_squat.stance_coef_for("single_leg_squat"), squat)
+
+
+def test_committed_rule_is_blind_to_the_stance_leg():
+    # docs/JOINT_CENTRES.md section 9: tried, not kept.
+    model = load_model()
+    assert not model.reads_stance
+    track = make_track(_lifted_thigh_pose())
+    for task in TASKS:
+        np.testing.assert_array_equal(model.stance_coef_for(task), 0.0)
+        np.testing.assert_array_equal(estimate_joint_centres(track, task=task, stance=np.ones(len(track))).xy_px,
+                                      estimate_joint_centres(track, task=task).xy_px)
 
 
 # ----------------------------------------------------------------------------- training range

@@ -1,0 +1,71 @@
+"""Fitting the joint-centre rule: a known stance-leg effect is recovered, in the rules asked for only."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from benchmarks.fit_joint_centres import Clip, fit_model, true_stance
+from tests.metrics.test_joint_centres import STANDING
+from vision.landmarks import LANDMARK_NAMES, Landmark
+from vision.track import LandmarkTrack
+
+FPS = 30.0
+TRUNK_PX = 200.0
+LIFT = 0.04
+"""In these clips MediaPipe puts the stance-side hip this many trunk lengths above its joint
+centre, and the other hip as much below it."""
+
+TRUE_POSE = STANDING
+"""A person standing upright, facing the camera, trunk 200 px."""
+
+
+def _clip(name: str, task: str, side: str, seed: int) -> Clip:
+    """A 3 s front-view clip: one event on ``side`` from 1.0 to 2.0 s, small random sway."""
+    rng = np.random.default_rng(seed)
+    n = int(3 * FPS)
+    times = np.arange(n) / FPS
+    true = {k: np.array(v, dtype=float) + rng.normal(0, 3, (n, 2)) for k, v in TRUE_POSE.items()}
+    events = [{"side": side, "start_s": 1.0, "peak_s": 1.5, "end_s": 2.0, "at_peak": {}}]
+    truth = {"task": task, "view": "front", "split": "train", "events": events,
+             "frames": {"time_s": times.tolist(), "joints_px": {k: v.tolist() for k, v in true.items()}}}
+    xy = np.full((n, len(LANDMARK_NAMES), 2), 500.0)
+    for k, v in true.items():
+        xy[:, Landmark[k.upper()]] = v
+    track = LandmarkTrack(times_s=times, xy_px=xy, visibility=np.ones((n, len(LANDMARK_NAMES))), width=1000,
+                          height=1000)
+    clip = Clip(name=name, truth=truth, track=track)
+    stance = true_stance(clip)  # +1 standing on the left leg (eased at the event's ends)
+    # The trunk (mid-hip to mid-shoulder) stays 200 px: the hips move in opposite directions.
+    xy[:, Landmark.LEFT_HIP, 1] -= LIFT * TRUNK_PX * stance
+    xy[:, Landmark.RIGHT_HIP, 1] += LIFT * TRUNK_PX * stance
+    return Clip(name=name, truth=truth, track=track.with_xy(xy))
+
+
+def _clips() -> list[Clip]:
+    return [_clip(f"c{i}", task, side, i) for i, (task, side) in enumerate(
+        [(t, s) for t in ("step_down", "single_leg_stance") for s in ("left", "right")] * 2)]
+
+
+def test_the_fit_recovers_how_the_stance_leg_moves_the_hips_in_the_rules_asked_for():
+    clips = _clips()
+    model = fit_model(clips, alphas=(1e-6,), task_weight=30.0, tasks_with_rules=("step_down",),
+                      stance_joints=("hip",), stance_rules=("step_down",), verbose=False)
+    left, right = model.joints.index("left_hip"), model.joints.index("right_hip")
+    coef = model.stance_coef_for("step_down").reshape(len(model.joints), 2)
+    # Offsets point from MediaPipe's hip to the joint centre (y down): standing on the left
+    # leg, the left centre lies LIFT below MediaPipe's left hip and the right one LIFT above.
+    np.testing.assert_allclose(coef[left], [0.0, LIFT], atol=2e-3)
+    np.testing.assert_allclose(coef[right], [0.0, -LIFT], atol=2e-3)
+    others = [k for k in range(len(model.joints)) if k not in (left, right)]
+    np.testing.assert_array_equal(coef[others], 0.0)
+    # The general rule was not asked to read the stance leg.
+    assert model.stance_coef is None and set(model.task_stance_coef) == {"step_down"}
+    np.testing.assert_array_equal(model.stance_coef_for("gait"), 0.0)
+
+
+def test_without_the_stance_leg_the_fit_cannot_tell_the_two_hips_apart():
+    # Frames and their mirror images: a rule blind to the stance leg learns no lift at all.
+    model = fit_model(_clips(), alphas=(1e-6,), stance_joints=(), verbose=False)
+    assert not model.reads_stance
+    left = model.joints.index("left_hip")
+    assert abs(model.coef[-1, 2 * left + 1]) < LIFT / 4
