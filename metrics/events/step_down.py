@@ -301,7 +301,9 @@ def stance_side_of_repetition(
     return stance, confident, reason
 
 
-def held_up_leg(body: BodySignals, rep: Repetition, *, params: RepetitionParams = RepetitionParams()):
+def held_up_leg(
+    body: BodySignals, rep: Repetition, *, params: RepetitionParams = RepetitionParams()
+) -> tuple[str, float, float] | None:
     """``(side, foot_up_legs, knee_up_legs)`` of a leg held up throughout ``rep``, or None.
 
     Medians over the repetition's frames of how much higher in the image (leg lengths) one
