@@ -45,7 +45,13 @@ phase is a run of contact between two swings that contains a swing of the other 
 
 In both, the peak of a stance phase is its frame of largest pelvic drop (stance side),
 searched in single support (the other foot off the ground) when the phase has any.
-Stance phases cut by the video's start or end are left out unless asked for.
+A stance phase whose contact was filmed but whose foot off was not (the video ends, or
+the foot leaves the picture) is kept when the other foot's whole swing lies inside it
+(:func:`single_support_inside`): its single support, where the pelvis drops, was filmed
+from the other foot's foot off to its contact, so its peak is measured; it is marked cut
+(``complete`` False) and left out of the side averages. A phase already under way in the
+first frame is not: it may be the first step from standing (gait initiation) rather than a
+stance phase. Other cut phases are left out unless asked for.
 
 Notes
 -----
@@ -382,9 +388,10 @@ def detect_gait(
     body : BodySignals, optional
         Precomputed body signals (else computed with ``params.smoothing_cutoff_hz``).
     include_cut : bool
-        Also return the stance phases cut by the video's start or end (``complete``
-        False). Off by default: such a phase has lost its contact or its foot off, and a
-        walk gives whole ones.
+        Also return every stance phase cut by the video's start or end (``complete``
+        False). By default a cut phase is returned only when its contact was seen and the
+        other foot's whole swing lies inside it (:func:`single_support_inside`): it has
+        lost its foot off, but not the single support where its peak is.
 
     Returns
     -------
@@ -394,7 +401,8 @@ def detect_gait(
     Notes
     -----
     A walk towards the camera, a turn and a walk back away from it are analysed as two
-    stretches (:func:`facing_segments`); stance phases cut by the turn are left out.
+    stretches (:func:`facing_segments`); there, stance phases cut by the turn or by the
+    video are left out unless ``include_cut``.
     """
     segments = facing_segments(track)
     if len(segments) == 1:
@@ -408,7 +416,10 @@ def detect_gait(
                 times_s=t[start:stop],
                 values={a: {side: np.asarray(v)[start:stop] for side, v in per.items()} for a, per in angles.values.items()},
             )
-        for e in _detect_gait_stretch(track.slice(start, stop), part_angles, params=params, include_cut=include_cut):
+        stretch_events = _detect_gait_stretch(
+            track.slice(start, stop), part_angles, params=params, include_cut=include_cut, keep_whole_single_support=False
+        )
+        for e in stretch_events:
             events.append(
                 make_event(
                     e.task,
@@ -431,8 +442,14 @@ def _detect_gait_stretch(
     params: GaitParams,
     body: BodySignals | None = None,
     include_cut: bool = False,
+    keep_whole_single_support: bool = True,
 ) -> list[Event]:
-    """:func:`detect_gait` on a stretch where the person faces one way."""
+    """:func:`detect_gait` on a stretch where the person faces one way.
+
+    ``keep_whole_single_support`` keeps the cut phases that pass
+    :func:`single_support_inside`; off for the stretches of a walk with a turn, whose
+    phases cut by the turn are left out.
+    """
     if body is None:
         body = body_signals(track, params=BodyParams(smoothing_cutoff_hz=params.smoothing_cutoff_hz))
     t = body.times_s
@@ -457,12 +474,37 @@ def _detect_gait_stretch(
             in_stance[side][s : e + 1] = True
         single_support = {side: ~in_stance[other_side(side)] for side in SIDES}
     # A stance phase cut by the video's start or end has lost its contact or its foot off;
-    # a walk gives whole ones, so the cut ones are left out.
+    # one whose contact was seen is kept if its single support was filmed whole.
+    def kept(side: str, start: int, end: int, complete: bool) -> bool:
+        if complete or include_cut:
+            return True
+        contact_seen = start > 0 and bool(np.isfinite(body.foot_xy_px[side][start - 1, 1]))
+        return keep_whole_single_support and contact_seen and single_support_inside(single_support[side], start, end)
+
     return [
         _event_with_peak("gait", side, t, s, e, complete, angles, method, single_support[side])
         for side, s, e, complete in phases
-        if complete or include_cut
+        if kept(side, s, e, complete)
     ]
+
+
+def single_support_inside(single_support: np.ndarray, start: int, end: int) -> bool:
+    """True if a whole swing of the other foot lies within frames ``start..end`` of a stance phase.
+
+    The other foot's swing (this foot's single support) must begin after the phase's
+    first frame and end before its last: the foot then stood through the whole single
+    support, the part of stance where the pelvis drops, even if the video cut its own
+    foot off.
+
+    Parameters
+    ----------
+    single_support : ndarray of bool, shape (T,)
+        Frames where the other foot is off the ground (swinging).
+    start, end : int
+        First and last frame indices of the stance phase (end inclusive).
+    """
+    window = np.asarray(single_support[start : end + 1], dtype=bool)
+    return any(a > 0 and b < len(window) for a, b in runs(window))
 
 
 def _event_with_peak(

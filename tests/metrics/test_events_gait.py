@@ -46,7 +46,6 @@ def test_stance_phases_alternate_with_known_timing(times):
 
 def test_phases_cut_by_the_video_are_incomplete_and_standing_is_not_a_stance():
     t = steady_times(6.0)
-    assert all(e.complete for e in detect_gait(walking_in_place(t)))
     events = detect_gait(walking_in_place(t), include_cut=True)
     cut = [e for e in events if not e.complete]
     # the right foot stands from the first frame until its first swing at 1.0 s, while the
@@ -54,6 +53,49 @@ def test_phases_cut_by_the_video_are_incomplete_and_standing_is_not_a_stance():
     assert any(e.side == "right" and e.start_index == 0 for e in cut)
     # the left foot stands from 0 to 0.5 s without the right foot swinging: not a stance phase
     assert not any(e.side == "left" and e.start_index == 0 for e in events)
+
+
+def test_phase_cut_by_the_video_end_is_kept_when_its_single_support_was_filmed():
+    """Left swings 0.5 + k s, right 1.0 + k s (0.4 s each): the left foot lands at 4.9 s.
+
+    Filmed to 6.0 s, the right foot swings from 5.0 to 5.4 s while the left stands: the left
+    phase from 4.9 s has no foot off but its whole single support, so it is returned, cut.
+    The right phase under way in the first frame (the left swings inside it) is not: its
+    contact was not filmed, and a walk's first step from standing looks the same.
+    """
+    t = steady_times(6.0)
+    events = detect_gait(walking_in_place(t))
+    cut = [e for e in events if not e.complete]
+    assert len(cut) == 1
+    (last,) = cut
+    assert last.side == "left"
+    assert last.start_s == pytest.approx(4.9, abs=0.08)
+    assert last.end_index == len(t) - 1
+    # the note says it was cut
+    assert any("cut by the start or the end of the video" in note for note in last.notes)
+    assert not any(e.start_index == 0 for e in events)
+    assert sum(e.complete for e in events) == 8
+
+
+def test_phase_cut_before_the_other_foot_lands_is_left_out():
+    """Filmed to 5.2 s, the right foot is still in the air: the left phase from 4.9 s has no
+    whole single support, so it is left out (returned only with ``include_cut``)."""
+    t = steady_times(5.2)
+    assert all(e.complete for e in detect_gait(walking_in_place(t)))
+    cut = [e for e in detect_gait(walking_in_place(t), include_cut=True) if not e.complete]
+    assert any(e.side == "left" and e.start_s == pytest.approx(4.9, abs=0.08) for e in cut)
+
+
+def test_single_support_inside_needs_a_whole_swing_of_the_other_foot():
+    from metrics.events.gait import single_support_inside
+
+    swinging = np.zeros(20, dtype=bool)
+    swinging[8:12] = True  # the other foot off the ground in frames 8-11
+    assert single_support_inside(swinging, 5, 19)
+    assert single_support_inside(swinging, 7, 12)
+    assert not single_support_inside(swinging, 8, 19)  # already swinging at the phase's first frame
+    assert not single_support_inside(swinging, 5, 11)  # still swinging at its last frame
+    assert not single_support_inside(swinging, 12, 19)  # no swing inside
 
 
 def test_standing_still_has_no_stance_phase():
