@@ -436,10 +436,9 @@ def sides_table(result: dict, viewer: str) -> None:
         if viewer == "Clinician":
             row["Symmetry index"] = "–" if lsi is None else f"{lsi:.0f}%"
         rows.append(row)
-    counts = {s: (sides.get(s) or {}).get("events", 0) for s in ("left", "right")}
     st.dataframe(rows, hide_index=True, width="stretch")
-    st.caption(f"Mean ± SD of the peak values; {plural(counts['left'], 'event')} on the left leg, "
-               f"{counts['right']} on the right.")
+    st.caption(f"Mean ± SD of the peak values; events on the left leg: {words.count_text(result, 'left')}, "
+               f"on the right: {words.count_text(result, 'right')}.")
     if viewer == "Clinician":
         st.caption(" · ".join(f"{words.ANGLE_LABELS_CLINICIAN[k]}: {words.ANGLE_SIGNS[k]}" for k in words.ANGLE_KEYS))
 
@@ -588,7 +587,7 @@ def events_table(result: dict) -> None:
         return
     rows = []
     for e in events:
-        row = {"#": e["index"] + 1, "Leg": e["side"], "Start (s)": f"{e['start_s']:.2f}",
+        row = {"#": e["index"] + 1, "Leg": words.leg_label(e), "Start (s)": f"{e['start_s']:.2f}",
                "Peak (s)": f"{e['peak_s']:.2f}", "End (s)": f"{e['end_s']:.2f}"}
         for key in words.ANGLE_KEYS:
             signed = key == "trunk_lean_deg"
@@ -596,6 +595,8 @@ def events_table(result: dict) -> None:
             row[f"{words.ANGLE_LABELS_CLINICIAN[key]} max"] = deg((e.get("max") or {}).get(key), signed=signed)
         rows.append(row)
     st.dataframe(rows, hide_index=True, width="stretch")
+    if not all(e.get("complete", True) for e in events):
+        st.caption(words.CUT_EVENT_NOTE)
 
 
 def quality_panel(result: dict, viewer: str) -> None:

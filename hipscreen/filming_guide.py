@@ -18,6 +18,36 @@ def plural(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+CUT_EVENT_NOTE = (
+    "(cut): under way when the video started or not finished when it ended; shown, but left out "
+    "of the averages."
+)
+"""Explains the events marked "(cut)" (``complete`` false in the result)."""
+
+
+def leg_label(event: dict) -> str:
+    """The event's stance leg, ``"left"`` or ``"left (cut)"`` when the video cut the event."""
+    side = str(event.get("side", ""))
+    return side if event.get("complete", True) else f"{side} (cut)"
+
+
+def averaged_count(result: dict, side: str) -> tuple[int, int]:
+    """``(shown, averaged)``: a side's events, and how many of them its means use.
+
+    The means use the side's complete events, or all of them when every one was cut
+    (``metrics.summary``).
+    """
+    mine = [e for e in result.get("events") or [] if e.get("side") == side]
+    complete = sum(1 for e in mine if e.get("complete", True))
+    return len(mine), complete or len(mine)
+
+
+def count_text(result: dict, side: str) -> str:
+    """``"3"``, or ``"3 (2 averaged)"`` when cut events are left out of the side's means."""
+    shown, averaged = averaged_count(result, side)
+    return str(shown) if averaged == shown else f"{shown} ({averaged} averaged)"
+
+
 TASK_LABELS: dict[str, str] = {
     "step_down": "Step-down",
     "single_leg_squat": "Single-leg squat",

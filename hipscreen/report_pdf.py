@@ -32,10 +32,13 @@ from hipscreen.filming_guide import (
     ANGLE_KEYS,
     ANGLE_LABELS_CLINICIAN,
     ANGLE_LABELS_PATIENT,
+    CUT_EVENT_NOTE,
     DISCLAIMER,
     SEVERITY_PATIENT,
     TASK_LABELS,
+    count_text,
     flag_label,
+    leg_label,
 )
 from vision.decode import iter_frames
 from vision.landmarks import SKELETON_EDGES
@@ -524,7 +527,7 @@ def _sides(pdf: _Report, result: dict, labels: dict[str, str], *, width_mm: floa
     asym = result.get("asymmetry") or {}
     header = ["Angle", "Left leg standing", "Right leg standing", "Right − left"]
     rows = [header]
-    counts = ["Repetitions / stance phases"] + [str((sides.get(s) or {}).get("events", 0)) for s in ("left", "right")] + [""]
+    counts = ["Repetitions / stance phases"] + [count_text(result, s) for s in ("left", "right")] + [""]
     rows.append(counts)
     for k in ANGLE_KEYS:
         cells = [labels[k]]
@@ -610,15 +613,17 @@ def _events(pdf: _Report, result: dict, labels: dict[str, str]) -> None:
     rows = [["#", "Leg", "Start", "Peak", "End"] + [short[k] for k in ANGLE_KEYS]]
     for e in events[:MAX_EVENT_ROWS]:
         at = e.get("at_peak") or {}
-        rows.append([str(int(e.get("index", 0)) + 1), str(e.get("side", "")), _secs(e.get("start_s")),
+        rows.append([str(int(e.get("index", 0)) + 1), leg_label(e), _secs(e.get("start_s")),
                      _secs(e.get("peak_s")), _secs(e.get("end_s"))]
                     + [_deg(at.get(k), signed=(k == "trunk_lean_deg")) for k in ANGLE_KEYS])
     avail = pdf.w - 2 * pdf.l_margin
-    pdf.grid(rows, [avail * f for f in (0.05, 0.07, 0.1, 0.1, 0.1, 0.145, 0.145, 0.145, 0.145)],
+    pdf.grid(rows, [avail * f for f in (0.05, 0.11, 0.1, 0.1, 0.1, 0.135, 0.135, 0.135, 0.135)],
              aligns=("RIGHT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
     if len(events) > MAX_EVENT_ROWS:
         pdf.paragraph(f"{len(events) - MAX_EVENT_ROWS} more events are in the JSON and CSV exports.",
                       size=7.5, rgb=(90, 90, 90))
+    if not all(e.get("complete", True) for e in events):
+        pdf.paragraph(CUT_EVENT_NOTE, size=7.5, rgb=(90, 90, 90))
 
 
 def _quality(pdf: _Report, result: dict) -> None:

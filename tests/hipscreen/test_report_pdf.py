@@ -96,6 +96,18 @@ def test_patient_report_uses_plain_words():
     assert "Key frames" not in text  # no video given, so no frames
 
 
+def test_events_cut_by_the_video_are_marked_and_the_averaged_count_given():
+    result = _result()
+    result["events"][4]["complete"] = False  # the third left event, cut by the video's end
+    text = " ".join(_pages_text(build_report(result)))
+    assert "5 left (cut)" in text
+    assert "3 (2 averaged)" in text  # left: three shown, two in its means
+    assert "Repetitions / stance phases 3 (2 averaged) 3 " in text
+    assert "shown, but left out of the averages" in text
+    whole = " ".join(_pages_text(build_report(_result())))
+    assert "(cut)" not in whole and "averaged" not in whole
+
+
 def test_many_events_stay_within_two_pages():
     pages = _pages_text(build_report(_result(n_events=60)))
     assert len(pages) <= 2

@@ -1,0 +1,33 @@
+"""The words shared by the dashboard and the report for events cut by the video."""
+
+from __future__ import annotations
+
+from hipscreen.filming_guide import averaged_count, count_text, leg_label
+
+
+def _result(*completes: tuple[str, bool]) -> dict:
+    return {"events": [{"index": i, "side": side, "complete": complete} for i, (side, complete) in enumerate(completes)]}
+
+
+def test_a_cut_event_is_marked_and_left_out_of_the_count_averaged():
+    result = _result(("left", True), ("right", True), ("left", True), ("right", True), ("left", False))
+    assert [leg_label(e) for e in result["events"]] == ["left", "right", "left", "right", "left (cut)"]
+    assert averaged_count(result, "left") == (3, 2)
+    assert averaged_count(result, "right") == (2, 2)
+    assert count_text(result, "left") == "3 (2 averaged)"
+    assert count_text(result, "right") == "2"
+
+
+def test_a_side_with_only_cut_events_averages_them_all():
+    # as metrics.summary does: with nothing complete, the cut events are used
+    result = _result(("left", False), ("right", True))
+    assert averaged_count(result, "left") == (1, 1)
+    assert count_text(result, "left") == "1"
+    assert averaged_count(result, "right") == (1, 1)
+    assert averaged_count({"events": []}, "left") == (0, 0)
+
+
+def test_results_written_before_complete_existed_count_every_event():
+    result = {"events": [{"index": 0, "side": "left"}]}
+    assert leg_label(result["events"][0]) == "left"
+    assert count_text(result, "left") == "1"
