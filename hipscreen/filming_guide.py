@@ -107,6 +107,8 @@ TASK_STEPS: dict[str, tuple[str, ...]] = {
     "gait": (
         "Walk at your usual pace straight towards the camera, or away from it.",
         "At least 6 steps in view, or 20 seconds on a treadmill filmed from the front or behind.",
+        "Keep filming for a second after your last step: a step the video cuts off is shown but not "
+        "counted in the averages.",
     ),
 }
 
