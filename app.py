@@ -595,8 +595,9 @@ def events_table(result: dict) -> None:
             row[f"{words.ANGLE_LABELS_CLINICIAN[key]} max"] = deg((e.get("max") or {}).get(key), signed=signed)
         rows.append(row)
     st.dataframe(rows, hide_index=True, width="stretch")
-    if not all(e.get("complete", True) for e in events):
-        st.caption(words.CUT_EVENT_NOTE)
+    cut_note = words.cut_event_note(result)
+    if cut_note:
+        st.caption(cut_note)
 
 
 def quality_panel(result: dict, viewer: str) -> None:

@@ -25,6 +25,12 @@ CUT_EVENT_NOTE = (
 """Explains the events marked "(cut)" (``complete`` false in the result)."""
 
 
+def cut_event_note(result: dict) -> str | None:
+    """:data:`CUT_EVENT_NOTE` when the result shows an event cut by the video, else None."""
+    cut = any(not e.get("complete", True) for e in result.get("events") or [])
+    return CUT_EVENT_NOTE if cut else None
+
+
 def leg_label(event: dict) -> str:
     """The event's stance leg, ``"left"`` or ``"left (cut)"`` when the video cut the event."""
     side = str(event.get("side", ""))
@@ -34,12 +40,12 @@ def leg_label(event: dict) -> str:
 def averaged_count(result: dict, side: str) -> tuple[int, int]:
     """``(shown, averaged)``: a side's events, and how many of them its means use.
 
-    The means use the side's complete events, or all of them when every one was cut
-    (``metrics.summary``).
+    Read from the result's ``sides`` (``metrics.summary`` decides which events the means
+    use); a result written before ``events_averaged`` existed averaged all it shows.
     """
-    mine = [e for e in result.get("events") or [] if e.get("side") == side]
-    complete = sum(1 for e in mine if e.get("complete", True))
-    return len(mine), complete or len(mine)
+    stats = (result.get("sides") or {}).get(side) or {}
+    shown = int(stats.get("events", 0))
+    return shown, int(stats.get("events_averaged", shown))
 
 
 def count_text(result: dict, side: str) -> str:

@@ -32,11 +32,11 @@ from hipscreen.filming_guide import (
     ANGLE_KEYS,
     ANGLE_LABELS_CLINICIAN,
     ANGLE_LABELS_PATIENT,
-    CUT_EVENT_NOTE,
     DISCLAIMER,
     SEVERITY_PATIENT,
     TASK_LABELS,
     count_text,
+    cut_event_note,
     flag_label,
     leg_label,
 )
@@ -622,8 +622,9 @@ def _events(pdf: _Report, result: dict, labels: dict[str, str]) -> None:
     if len(events) > MAX_EVENT_ROWS:
         pdf.paragraph(f"{len(events) - MAX_EVENT_ROWS} more events are in the JSON and CSV exports.",
                       size=7.5, rgb=(90, 90, 90))
-    if not all(e.get("complete", True) for e in events):
-        pdf.paragraph(CUT_EVENT_NOTE, size=7.5, rgb=(90, 90, 90))
+    cut_note = cut_event_note(result)
+    if cut_note:
+        pdf.paragraph(cut_note, size=7.5, rgb=(90, 90, 90))
 
 
 def _quality(pdf: _Report, result: dict) -> None:

@@ -103,10 +103,15 @@ class Stat:
 
 @dataclass(frozen=True)
 class SideSummary:
-    """Events count and statistics of the peak values of one stance side."""
+    """Events count and statistics of the peak values of one stance side.
+
+    ``events_averaged`` of the ``events`` are those the statistics use (module notes: the
+    complete ones, or all when every one was cut).
+    """
 
     side: str
     events: int
+    events_averaged: int
     stats: dict[str, Stat]
 
     def mean(self, angle: str) -> float | None:
@@ -114,7 +119,7 @@ class SideSummary:
 
     def to_dict(self) -> dict:
         """The JSON ``sides.<side>`` object of OUTPUT.md."""
-        out: dict = {"events": self.events}
+        out: dict = {"events": self.events, "events_averaged": self.events_averaged}
         out.update({a: self.stats[a].to_dict() for a in ANGLE_NAMES})
         return out
 
@@ -228,7 +233,7 @@ def summarize(events: list[Event], angles) -> Summary:
                 "but left out of the averages."
             )
         stats = {a: _stat([s.at_peak[a] for s in used if s.at_peak[a] is not None]) for a in ANGLE_NAMES}
-        sides[side] = SideSummary(side, len(mine), stats)
+        sides[side] = SideSummary(side, len(mine), len(used), stats)
 
     difference: dict[str, float | None] = {}
     lsi: dict[str, float | None] = {}

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from hipscreen.filming_guide import averaged_count, count_text, leg_label
+from hipscreen.filming_guide import averaged_count, count_text, cut_event_note, leg_label
+from metrics.summary import summarize
+from tests.metrics.test_summary import event, series
 
 
 def _result(*completes: tuple[str, bool]) -> dict:
-    return {"events": [{"index": i, "side": side, "complete": complete} for i, (side, complete) in enumerate(completes)]}
+    """The events and sides of a result, as metrics.summary writes them."""
+    events = [event(side, 3 * i, 3 * i + 1, 3 * i + 2, complete=complete) for i, (side, complete) in enumerate(completes)]
+    return summarize(events, series()).to_dict()
 
 
 def test_a_cut_event_is_marked_and_left_out_of_the_count_averaged():
@@ -16,6 +20,8 @@ def test_a_cut_event_is_marked_and_left_out_of_the_count_averaged():
     assert averaged_count(result, "right") == (2, 2)
     assert count_text(result, "left") == "3 (2 averaged)"
     assert count_text(result, "right") == "2"
+    assert "left out of the averages" in cut_event_note(result)
+    assert cut_event_note(_result(("left", True))) is None
 
 
 def test_a_side_with_only_cut_events_averages_them_all():
@@ -28,6 +34,6 @@ def test_a_side_with_only_cut_events_averages_them_all():
 
 
 def test_results_written_before_complete_existed_count_every_event():
-    result = {"events": [{"index": 0, "side": "left"}]}
+    result = {"events": [{"index": 0, "side": "left"}], "sides": {"left": {"events": 1}}}
     assert leg_label(result["events"][0]) == "left"
     assert count_text(result, "left") == "1"

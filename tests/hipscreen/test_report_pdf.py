@@ -99,6 +99,7 @@ def test_patient_report_uses_plain_words():
 def test_events_cut_by_the_video_are_marked_and_the_averaged_count_given():
     result = _result()
     result["events"][4]["complete"] = False  # the third left event, cut by the video's end
+    result["sides"]["left"]["events_averaged"] = 2  # as metrics.summary then writes
     text = " ".join(_pages_text(build_report(result)))
     assert "5 left (cut)" in text
     assert "3 (2 averaged)" in text  # left: three shown, two in its means

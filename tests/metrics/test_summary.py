@@ -94,6 +94,8 @@ def test_cut_events_are_left_out_of_side_statistics():
         [event("right", 1, 2, 3), event("right", 5, 6, 29, complete=False)], series(pelvic_drop_deg__right=drop)
     )
     assert summary.sides["right"].events == 2
+    assert summary.sides["right"].events_averaged == 1
+    assert summary.to_dict()["sides"]["right"]["events_averaged"] == 1
     assert summary.sides["right"].stats["pelvic_drop_deg"].mean == 4.0
     assert any("cut" in w for w in summary.warnings)
 
