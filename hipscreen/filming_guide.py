@@ -106,8 +106,9 @@ TASK_STEPS: dict[str, tuple[str, ...]] = {
         "Do 5 repetitions on each leg.",
     ),
     "single_leg_stance": (
-        "Stand on one leg and lift the other foot a little off the floor, hands on the waist.",
-        "Hold for about 10 seconds, then put the foot down.",
+        "Stand on one leg and lift the other foot a hand's width off the floor, hands on the waist.",
+        "Hold for about 10 seconds, then put the foot down. Film from the front if you can: from behind, "
+        "a lifted foot is partly hidden and a small lift can be missed.",
         "Do it on each leg. Keep filming until both feet are back on the floor.",
     ),
     "gait": (
@@ -117,6 +118,41 @@ TASK_STEPS: dict[str, tuple[str, ...]] = {
         "counted in the averages.",
     ),
 }
+
+NO_EVENT_ADVICE: dict[str, str] = {
+    "step_down": (
+        "No step-down repetition was found. Stand on the step on one leg, go down slowly until the other "
+        "heel touches the floor and come back up, 5 times, with the whole body and both feet in view."
+    ),
+    "single_leg_squat": (
+        "No single-leg squat repetition was found. Stand on one leg, bend the standing knee and straighten "
+        "up slowly, 5 times, with the whole body and both feet in view."
+    ),
+    "single_leg_stance": (
+        "No single-leg stance hold was found: no foot was seen off the floor for half a second or more. "
+        "Lift the foot a hand's width off the floor and hold it for about 10 seconds."
+    ),
+    "gait": (
+        "No step was found. Walk at least 6 steps straight towards or away from the camera, with the whole "
+        "body and both feet in view."
+    ),
+}
+"""What to film again when the task chosen by hand has no event in the video."""
+
+BACK_VIEW_LIFT_HINT = (
+    "Seen from behind, a lifted foot is partly hidden and looks lower than it is, so a small lift can be "
+    "missed: lift the foot higher, or film from the front."
+)
+"""Added when nothing was found on one leg in a back view (docs/MEASUREMENT_CHOICES.md, Events)."""
+
+
+def no_event_advice(task: str, view: str | None) -> str:
+    """What to film again when the chosen ``task`` has no event (the back-view hint for a stance)."""
+    text = NO_EVENT_ADVICE[task]
+    if task == "single_leg_stance" and view == "back":
+        text += " " + BACK_VIEW_LIFT_HINT
+    return text
+
 
 FLAG_LABELS_CLINICIAN: dict[str, str] = {
     "contralateral_pelvic_drop": "Contralateral pelvic drop",

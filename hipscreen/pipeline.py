@@ -28,13 +28,14 @@ from metrics.quality import assess_quality, check_oblique_view
 from metrics.scores import lateral_step_down_scores
 from metrics.summary import summarize
 from metrics.swap import repair_swaps
-from metrics.tasks import detect_task
+from metrics.tasks import NO_TASK_MESSAGE, detect_task
 from metrics.view import detect_view, estimate_camera_roll, estimate_camera_yaw
 from vision.decode import DecodeLimits, probe_video
 from vision.errors import InputProblem
 from vision.pose import estimate_pose
 from vision.track import LandmarkTrack, VideoInfo
 
+from hipscreen.filming_guide import BACK_VIEW_LIFT_HINT, no_event_advice
 from hipscreen.result import build_result
 
 TASKS = ("step_down", "single_leg_squat", "single_leg_stance", "gait")
@@ -330,7 +331,11 @@ def assess(
     events_track = with_hidden_feet(track, hidden_feet_track(repaired.track))
     measured, series, detection, rule = _measure(track, events_track, check, options)
     joint_centres["rule"] = rule
-    if detection.task is None or not detection.confident:
+    if detection.task is not None and not detection.events:
+        warnings.append(no_event_advice(detection.task, view))
+    elif detection.task is None and view == "back" and detection.reason.startswith(NO_TASK_MESSAGE):
+        warnings.append(f"{detection.reason} {BACK_VIEW_LIFT_HINT}")
+    elif detection.task is None or not detection.confident:
         warnings.append(detection.reason)
     events = list(detection.events)
 

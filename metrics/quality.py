@@ -188,7 +188,7 @@ def assess_quality(track: LandmarkTrack, *, params: QualityParams = QualityParam
         raise InputProblem(
             "too_short",
             f"A person is visible for only {pose_span_s:.1f} s, too short to measure a movement.",
-            "Film at least 5 repetitions, or a 10-second hold, or 10 steps of walking.",
+            "Film at least 5 repetitions, or a 10-second hold, or 6 steps of walking.",
         )
     if pose_frac < params.min_frames_with_pose_frac:
         raise InputProblem(
