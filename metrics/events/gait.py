@@ -65,7 +65,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import find_peaks
+from scipy.signal import find_peaks, peak_prominences
 
 from metrics.events.base import Event, make_event, peak_of_largest
 from metrics.events.body import BodyParams, BodySignals, body_signals, foot_speed_legs_per_s, lift_legs
@@ -93,6 +93,11 @@ class GaitParams:
     zeni_min_lead_legs : float
         Overground: at a contact the foot must be ahead of the other foot, at a foot off
         behind it, by more than this (leg lengths of forward position).
+    zeni_end_drop_legs : float
+        Overground: a contact just before the foot is last seen (the video's end) counts
+        when the forward position rose to it by ``zeni_min_prominence_legs`` and has
+        fallen since by at least this much, half that prominence (:func:`peak_turned_at_end`;
+        docs/MEASUREMENT_CHOICES.md, Events).
     swing_speed_legs_per_s, still_speed_legs_per_s : float
         In place: hysteresis on the foot's vertical image speed (leg lengths per second).
     min_swing_s : float
@@ -113,6 +118,7 @@ class GaitParams:
     zeni_min_prominence_legs: float = 0.08
     zeni_min_step_s: float = 0.3
     zeni_min_lead_legs: float = 0.02
+    zeni_end_drop_legs: float = 0.04
     swing_speed_legs_per_s: float = 0.6
     still_speed_legs_per_s: float = 0.35
     min_swing_s: float = 0.12
@@ -151,26 +157,65 @@ def forward_position_legs(body: BodySignals, side: str, *, direction: str) -> np
     return sign * (body.foot_xy_px[side][:, 1] - body.mid_hip_xy_px[:, 1]) / body.leg_length_px
 
 
-def _extremes(times_s: np.ndarray, signal: np.ndarray, *, prominence: float, min_step_s: float) -> list[int]:
+def _extremes(
+    times_s: np.ndarray,
+    signal: np.ndarray,
+    *,
+    prominence: float,
+    min_step_s: float,
+    end_drop: float | None = None,
+) -> list[int]:
     """Indices of the peaks of ``signal`` that stand out by ``prominence`` within what was seen.
 
     Each stretch of seen (finite) samples is searched on its own, so a peak's prominence
     is measured against seen values only: a gap or the video's edge next to a peak is
     not a valley (filling it with any value would invent one). Peaks closer than
     ``min_step_s`` are one, the higher kept.
+
+    With ``end_drop``, a stretch's last peak may also stand out on its earlier side only
+    (:func:`peak_turned_at_end`): the signal rose to it by ``prominence`` and has fallen by
+    at least ``end_drop`` when the stretch ends, too soon to fall by ``prominence``.
     """
     kept: list[int] = []
     for start, stop in runs(np.isfinite(signal)):
         if stop - start < 3:
             continue
-        peaks, _ = find_peaks(signal[start:stop], prominence=prominence)
-        for p in peaks + start:
+        peaks = list(find_peaks(signal[start:stop], prominence=prominence)[0])
+        if end_drop is not None:
+            last = peak_turned_at_end(signal[start:stop], prominence=prominence, end_drop=end_drop)
+            if last is not None and (not peaks or last > peaks[-1]):
+                peaks.append(last)
+        for p in np.asarray(peaks, dtype=int) + start:
             if kept and times_s[p] - times_s[kept[-1]] < min_step_s:
                 if signal[p] > signal[kept[-1]]:
                     kept[-1] = int(p)
                 continue
             kept.append(int(p))
     return kept
+
+
+def peak_turned_at_end(values: np.ndarray, *, prominence: float, end_drop: float) -> int | None:
+    """The last peak of ``values`` if it is one only the end of the samples keeps from standing out.
+
+    The samples after it fall all the way to the last one, by at least ``end_drop`` but
+    by less than ``prominence``, while before it they rose to it by at least
+    ``prominence`` (from the lowest point since a higher sample). None otherwise.
+
+    At the end of a walk filmed to its last frames, a foot landing about 0.1-0.2 s before
+    the video ends has its forward-position peak (its contact) there, and has not had time
+    to move back by ``prominence`` under the advancing pelvis.
+    """
+    values = np.asarray(values, dtype=float)
+    maxima = find_peaks(values)[0]
+    if maxima.size == 0:
+        return None
+    p = int(maxima[-1])
+    _, left_bases, right_bases = peak_prominences(values, [p])
+    rise = values[p] - values[left_bases[0]]
+    fall = values[p] - values[-1]
+    if right_bases[0] != len(values) - 1 or rise < prominence or not end_drop <= fall < prominence:
+        return None
+    return p
 
 
 def overground_stance_phases(
@@ -208,7 +253,7 @@ def overground_stance_phases(
         # how far this foot is ahead of the other one (NaN where either is not seen)
         lead = f - forward[other_side(side)]
         extremes = dict(prominence=params.zeni_min_prominence_legs, min_step_s=params.zeni_min_step_s)
-        candidates = _extremes(times_s, f, **extremes)
+        candidates = _extremes(times_s, f, **extremes, end_drop=params.zeni_end_drop_legs)
         contacts = [c for c in candidates if lead[c] > params.zeni_min_lead_legs]
         offs = [o for o in _extremes(times_s, -f, **extremes) if lead[o] < -params.zeni_min_lead_legs]
         for k, contact in enumerate(contacts):

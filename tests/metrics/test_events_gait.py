@@ -285,3 +285,49 @@ def test_foot_off_is_not_found_against_an_unseen_stretch():
     left = [(round(t[s], 2), round(t[e], 2), ok) for side, s, e, ok in phases if side == "left"]
     assert left[-1] == (3.2, round(t[last_seen - 1], 2), False)
     assert ("left", 2.2, 2.8) in [(side, round(t[s], 2), round(t[e], 2)) for side, s, e, ok in phases if ok]
+
+
+def test_a_peak_only_the_end_of_the_samples_keeps_from_standing_out():
+    from metrics.events.gait import peak_turned_at_end
+
+    rise = np.linspace(0.0, 0.2, 11)  # up by 0.2 to the peak at index 10
+    assert peak_turned_at_end(np.r_[rise, 0.2 - np.array([0.02, 0.04, 0.05])], prominence=0.08, end_drop=0.04) == 10
+    # fallen by less than end_drop: it may still be a foot swinging forward
+    assert peak_turned_at_end(np.r_[rise, 0.2 - np.array([0.01, 0.03])], prominence=0.08, end_drop=0.04) is None
+    # fallen by the full prominence: an ordinary peak, not this rule's
+    assert peak_turned_at_end(np.r_[rise, 0.2 - np.array([0.05, 0.09])], prominence=0.08, end_drop=0.04) is None
+    # fallen, then up again before the end: the lowest point after the peak is not the last sample
+    assert peak_turned_at_end(np.r_[rise, 0.2 - np.array([0.05, 0.06, 0.05])], prominence=0.08, end_drop=0.04) is None
+    # risen by 0.04 only, less than the prominence: a wobble, not a contact
+    assert peak_turned_at_end(np.r_[rise[8:], 0.2 - np.array([0.05, 0.06])], prominence=0.08, end_drop=0.04) is None
+
+
+def test_a_contact_just_before_the_video_ends_is_found():
+    """The right foot lands at 3.7 s and the video ends 0.08 s later: its forward position has
+    fallen 0.053 leg lengths from the contact peak (0.667 leg lengths/s), less than the
+    prominence (0.08) but more than the end drop (0.04). The contact is found; its phase is cut."""
+    from metrics.events.gait import overground_stance_phases
+
+    t = np.arange(0.0, 3.79, 1 / 50)
+    forward = zeni_forward_curves(t, half_step_legs=0.2, common_legs=0.0)
+    phases = [(side, round(t[s], 2), round(t[e], 2), ok) for side, s, e, ok in overground_stance_phases(t, forward)]
+    assert phases[-2:] == [("left", 3.2, 3.78, False), ("right", 3.7, 3.78, False)]
+    # ended 0.04 s after the contact (fallen 0.027): not yet told from a foot still swinging
+    t = np.arange(0.0, 3.75, 1 / 50)
+    forward = zeni_forward_curves(t, half_step_legs=0.2, common_legs=0.0)
+    phases = [(side, round(t[s], 2), ok) for side, s, e, ok in overground_stance_phases(t, forward)]
+    assert phases[-1] == ("left", 3.2, False)
+
+
+def test_a_walk_filmed_until_just_after_the_last_contact_keeps_the_phase_before_it():
+    """Walking away, filmed to 3.78 s: the left foot stands from about 3.03 s (contact found
+    early from behind, module notes) while the right foot swings and lands at 3.7 s, 0.08 s
+    before the end. The left phase's single support is whole: it is kept, cut."""
+    from tests.metrics.events_synthetic import walking_overground
+
+    track, truth = walking_overground(np.arange(0.0, 3.78, 1 / 30), towards=False)
+    events = detect_gait(track)
+    last = events[-1]
+    assert (last.side, last.complete) == ("left", False)
+    assert last.start_s == pytest.approx(truth["left"][-1][0] + 1.0, abs=0.2)
+    assert [e.side for e in events[-3:]] == ["left", "right", "left"]
