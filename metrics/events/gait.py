@@ -172,16 +172,18 @@ def _extremes(
     not a valley (filling it with any value would invent one). Peaks closer than
     ``min_step_s`` are one, the higher kept.
 
-    With ``end_drop``, a stretch's last peak may also stand out on its earlier side only
-    (:func:`peak_turned_at_end`): the signal rose to it by ``prominence`` and has fallen by
-    at least ``end_drop`` when the stretch ends, too soon to fall by ``prominence``.
+    With ``end_drop``, the last peak before the signal is last seen (the video's end) may
+    also stand out on its earlier side only (:func:`peak_turned_at_end`): the signal rose
+    to it by ``prominence`` and has fallen by at least ``end_drop`` when it is last seen,
+    too soon to fall by ``prominence``.
     """
     kept: list[int] = []
-    for start, stop in runs(np.isfinite(signal)):
+    stretches = runs(np.isfinite(signal))
+    for k, (start, stop) in enumerate(stretches):
         if stop - start < 3:
             continue
         peaks = list(find_peaks(signal[start:stop], prominence=prominence)[0])
-        if end_drop is not None:
+        if end_drop is not None and k == len(stretches) - 1:
             last = peak_turned_at_end(signal[start:stop], prominence=prominence, end_drop=end_drop)
             if last is not None and (not peaks or last > peaks[-1]):
                 peaks.append(last)

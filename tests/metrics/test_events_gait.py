@@ -331,3 +331,15 @@ def test_a_walk_filmed_until_just_after_the_last_contact_keeps_the_phase_before_
     assert (last.side, last.complete) == ("left", False)
     assert last.start_s == pytest.approx(truth["left"][-1][0] + 1.0, abs=0.2)
     assert [e.side for e in events[-3:]] == ["left", "right", "left"]
+
+
+def test_only_the_end_of_the_video_not_a_gap_lets_a_peak_stand_out_on_one_side():
+    from metrics.events.gait import _extremes
+
+    t = np.arange(0.0, 2.0, 0.05)
+    f = np.full(t.size, np.nan)
+    f[:14] = np.r_[np.linspace(0.0, 0.2, 11), 0.2 - np.array([0.02, 0.04, 0.05])]  # peak at 0.5 s
+    args = dict(prominence=0.08, min_step_s=0.3, end_drop=0.04)
+    assert _extremes(t, f, **args) == [10]  # the foot is last seen at 0.65 s
+    f[25:] = np.linspace(0.0, 0.1, t.size - 25)  # seen again after a gap
+    assert _extremes(t, f, **args) == []
