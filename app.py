@@ -380,7 +380,7 @@ def patient_results(analysis, video, settings) -> None:
         st.subheader("What we saw")
         flags = result.get("flags") or []
         if not flags:
-            st.markdown("Nothing in this video went past the usual limits.")
+            st.markdown(words.no_flag_text(result, audience="patient"))
         for flag in sorted(flags, key=lambda f: ("marked", "caution", "info").index(f.get("severity", "info"))):
             sev = flag.get("severity", "info")
             side = flag.get("side")
@@ -527,12 +527,12 @@ def angle_figure(analysis, viewer: str, thresholds_toml: str = "") -> go.Figure:
 
 def flags_panel(result: dict, viewer: str) -> None:
     flags = result.get("flags") or []
+    audience = "patient" if viewer == "Coach" else "clinician"
     if not flags:
-        st.markdown("No flag: nothing went past the thresholds.")
+        st.markdown(words.no_flag_text(result, audience=audience))
         return
     from hipscreen.report_pdf import flag_values
 
-    audience = "patient" if viewer == "Coach" else "clinician"
     for flag in sorted(flags, key=lambda f: ("marked", "caution", "info").index(f.get("severity", "info"))):
         sev = flag.get("severity", "info")
         value, threshold = flag_values(flag)

@@ -31,6 +31,22 @@ def cut_event_note(result: dict) -> str | None:
     return CUT_EVENT_NOTE if cut else None
 
 
+NOTHING_MEASURED = (
+    "Nothing was measured: no repetition, hold or stance phase was found in this video (the notes on "
+    "the video say why, and how to film it again)."
+)
+"""Said instead of "no flag" when the result has no event: no flag then means no measurement."""
+
+
+def no_flag_text(result: dict, *, audience: str) -> str:
+    """What to say when ``result`` has no flag: nothing went past the thresholds, or nothing was measured."""
+    if not result.get("events"):
+        return NOTHING_MEASURED
+    if audience == "patient":
+        return "Nothing in this video went past the usual limits."
+    return "No flag: nothing went past the thresholds in this video."
+
+
 def leg_label(event: dict) -> str:
     """The event's stance leg, ``"left"`` or ``"left (cut)"`` when the video cut the event."""
     side = str(event.get("side", ""))

@@ -39,6 +39,7 @@ from hipscreen.filming_guide import (
     cut_event_note,
     flag_label,
     leg_label,
+    no_flag_text,
 )
 from vision.decode import iter_frames
 from vision.landmarks import SKELETON_EDGES
@@ -549,7 +550,7 @@ def _flags(pdf: _Report, result: dict, audience: str) -> None:
     flags = sorted(result.get("flags") or [], key=lambda f: (SEVERITY_ORDER.get(f.get("severity"), 9), f.get("side") or ""))
     pdf.heading("What stood out" if audience == "patient" else "Flags")
     if not flags:
-        pdf.paragraph("Nothing went past the thresholds in this video.")
+        pdf.paragraph(no_flag_text(result, audience=audience))
         return
     for f in flags:
         sev = f.get("severity", "info")

@@ -212,3 +212,20 @@ def test_a_sample_step_down_shows_its_score(private_db):
     assert "Knee medial to 2nd toe (+1) / foot border (+2)" in list(criteria["Criterion"])
     # Only the left leg stood on the step in this clip.
     assert [m.label for m in at.metric if m.label.endswith(" leg")] == ["Left leg"]
+
+
+def test_a_task_chosen_by_hand_without_any_event_says_nothing_was_measured_and_how_to_film(private_db):
+    from hipscreen.filming_guide import NO_EVENT_ADVICE, NOTHING_MEASURED
+
+    sample = Path(APP).parent / "sample_videos" / "gait_treadmill_front_clean.mp4"
+    at = _fresh_app()
+    at.selectbox(key="task").set_value("step_down")
+    at.selectbox(key="sample").set_value(sample.name)
+    for viewer in ("Clinician", "Patient"):
+        at.radio(key="viewer").set_value(viewer)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        texts = _texts(at)
+        assert NOTHING_MEASURED in texts, viewer  # not "no flag", which would read as a clean result
+        assert "went past" not in texts
+        assert NO_EVENT_ADVICE["step_down"] in texts

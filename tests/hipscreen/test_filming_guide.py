@@ -37,3 +37,14 @@ def test_results_written_before_complete_existed_count_every_event():
     result = {"events": [{"index": 0, "side": "left"}], "sides": {"left": {"events": 1}}}
     assert leg_label(result["events"][0]) == "left"
     assert count_text(result, "left") == "1"
+
+
+def test_no_flag_means_no_finding_only_when_something_was_measured():
+    from hipscreen.filming_guide import NOTHING_MEASURED, no_flag_text
+
+    measured = _result(("left", True))
+    for audience in ("patient", "clinician"):
+        assert no_flag_text({"events": []}, audience=audience) == NOTHING_MEASURED
+        assert no_flag_text(measured, audience=audience) != NOTHING_MEASURED
+    assert "usual limits" in no_flag_text(measured, audience="patient")
+    assert "thresholds" in no_flag_text(measured, audience="clinician")

@@ -185,3 +185,16 @@ def test_report_of_a_real_analysis(real_video):
     sides = {e["side"] for e in analysis.result["events"]}
     images = [o for o in doc[0].get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
     assert len(images) == len(sides) >= 1
+
+
+def test_no_flag_without_any_event_says_nothing_was_measured_not_that_all_is_well():
+    result = _result(n_events=0)
+    result.update(flags=[], scores={}, sides={}, asymmetry={})
+    result["quality"]["warnings"] = ["No single-leg stance hold was found."]
+    for audience in ("clinician", "patient"):
+        text = " ".join(_pages_text(build_report(result, audience=audience)))
+        assert "Nothing was measured" in text and "went past" not in text
+    measured = _result()
+    measured["flags"] = []
+    text = " ".join(_pages_text(build_report(measured)))
+    assert "nothing went past the thresholds" in text and "Nothing was measured" not in text
