@@ -28,7 +28,7 @@ from metrics.quality import assess_quality, check_oblique_view
 from metrics.scores import lateral_step_down_scores
 from metrics.summary import summarize
 from metrics.swap import repair_swaps
-from metrics.tasks import NO_TASK_MESSAGE, detect_task
+from metrics.tasks import detect_task
 from metrics.view import detect_view, estimate_camera_roll, estimate_camera_yaw
 from vision.decode import DecodeLimits, probe_video
 from vision.errors import InputProblem
@@ -333,7 +333,7 @@ def assess(
     joint_centres["rule"] = rule
     if detection.task is not None and not detection.events:
         warnings.append(no_event_advice(detection.task, view))
-    elif detection.task is None and view == "back" and detection.reason.startswith(NO_TASK_MESSAGE):
+    elif detection.task is None and view == "back" and detection.feet_stayed_down:
         warnings.append(f"{detection.reason} {BACK_VIEW_LIFT_HINT}")
     elif detection.task is None or not detection.confident:
         warnings.append(detection.reason)

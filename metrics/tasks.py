@@ -26,6 +26,7 @@ Pixels of the upright frame, x right, y down: "lower in the image" is a larger y
 from __future__ import annotations
 
 from collections import Counter
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -153,6 +154,9 @@ class TaskDetection:
         The events of the chosen task (empty when ``task`` is None).
     set_by_user : bool
         True when the task was given, not detected.
+    feet_stayed_down : bool
+        True when no task was found although both feet were seen: they stayed on the
+        ground (:data:`NO_TASK_MESSAGE`), as opposed to being out of view.
     """
 
     task: str | None
@@ -162,6 +166,7 @@ class TaskDetection:
     candidates: tuple[TaskCandidate, ...] = field(default_factory=tuple)
     events: tuple[Event, ...] = field(default_factory=tuple)
     set_by_user: bool = False
+    feet_stayed_down: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -280,14 +285,7 @@ def detect_task(
         detection = _detect_auto(track, angles, side=side, params=params)
         note = _disagreement(seen, detection.task, side)
         if note:
-            detection = TaskDetection(
-                detection.task,
-                detection.confident,
-                detection.reason + note,
-                detection.stance_side,
-                detection.candidates,
-                detection.events,
-            )
+            detection = dataclasses.replace(detection, reason=detection.reason + note)
         return detection
     return _detect_auto(track, angles, side=side, params=params)
 
@@ -410,8 +408,9 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
         return TaskDetection("single_leg_stance", confident, reason, _common_side(holds), tuple(candidates), tuple(holds))
 
     reason = NO_TASK_MESSAGE
-    if feet_seen < params.min_feet_seen_share:
+    feet_stayed_down = feet_seen >= params.min_feet_seen_share
+    if not feet_stayed_down:
         reason = FEET_NOT_SEEN_MESSAGE.format(share=feet_seen)
     elif reps:
         reason += f" ({len(reps)} up-down movements of the hips were seen with both feet on the ground.)"
-    return TaskDetection(None, True, reason, None, tuple(candidates), ())
+    return TaskDetection(None, True, reason, None, tuple(candidates), (), feet_stayed_down=feet_stayed_down)

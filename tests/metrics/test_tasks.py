@@ -58,6 +58,7 @@ def test_standing_with_arm_raises_is_no_task():
     assert found.task is None
     assert found.events == ()
     assert found.reason == NO_TASK_MESSAGE
+    assert found.feet_stayed_down
 
 
 def test_double_leg_squat_is_no_single_leg_task():
@@ -152,6 +153,7 @@ def test_feet_not_seen_is_said_plainly(recwarn):
     found = detect_task(_without(make_track(t), ("ankle", "heel", "foot_index")))
     assert found.task is None
     assert "feet were seen in only 0%" in found.reason
+    assert not found.feet_stayed_down
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
 
 
