@@ -381,6 +381,8 @@ def patient_results(analysis, video, settings) -> None:
         flags = result.get("flags") or []
         if not flags:
             st.markdown(words.no_flag_text(result, audience="patient"))
+        elif words.angles_withheld(result):
+            st.markdown(words.ANGLES_WITHHELD_NOTE["patient"])
         for flag in sorted(flags, key=lambda f: ("marked", "caution", "info").index(f.get("severity", "info"))):
             sev = flag.get("severity", "info")
             side = flag.get("side")
@@ -410,6 +412,9 @@ def expert_results(analysis, video, settings) -> None:
     st.caption("Shaded columns: the events (blue left leg, red right leg). Diamonds: the value at each event's peak. "
                "Orange and red bands: the caution and marked ranges of the flags. Pelvic drop and trunk lean are "
                "drawn bold only while their leg is the standing leg.")
+    if words.angles_withheld(result):
+        st.caption("The camera was at an angle to the person: these curves are distorted by an unknown amount, "
+                   "drawn only to show the timing of the movement; no value is read from them.")
     st.plotly_chart(angle_figure(analysis, viewer, settings["thresholds_toml"]), width="stretch", key="angles_plot")
     st.subheader("Flags")
     flags_panel(result, viewer)
@@ -421,6 +426,8 @@ def expert_results(analysis, video, settings) -> None:
 
 
 def sides_table(result: dict, viewer: str) -> None:
+    if words.angles_withheld(result):
+        st.warning(words.ANGLES_WITHHELD_NOTE["patient" if viewer == "Patient" else "clinician"])
     sides = result.get("sides") or {}
     asym = result.get("asymmetry") or {}
     rows = []

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from vision.errors import InputProblem
 
+from hipscreen.filming_guide import ANGLES_WITHHELD_LINE, angles_withheld
 from hipscreen.pipeline import AnalysisOptions
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".3gp"}
@@ -100,6 +101,7 @@ class BatchOutcome:
                     "flags": " ".join(sorted({f["code"] for f in flags})),
                     "worst": max((SEVERITY_RANK.get(f["severity"], 0) for f in flags), default=-1),
                     "n_flags": len(flags),
+                    "note": ANGLES_WITHHELD_LINE if angles_withheld(result) else "",
                 }
                 for key in TABLE_ANGLES:
                     row[key] = (stats.get(key) or {}).get("mean")
@@ -110,7 +112,7 @@ class BatchOutcome:
 
     def write_csv(self, path: Path) -> None:
         rows = self.rows()
-        fields = ["video", "task", "side", "events", *TABLE_ANGLES, "flags"]
+        fields = ["video", "task", "side", "events", *TABLE_ANGLES, "flags", "note"]
         with open(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
             writer.writeheader()
@@ -123,7 +125,8 @@ class BatchOutcome:
         print(header, file=out)
         for row in self.rows():
             values = " ".join("     --" if row[k] is None else f"{row[k]:+7.1f}" for k in TABLE_ANGLES)
-            print(f"{row['video'][:28]:28s} {row['side']:5s} {row['events']:3d} {values}  {row['flags']}", file=out)
+            remarks = "  ".join(r for r in (row["flags"], row["note"]) if r)
+            print(f"{row['video'][:28]:28s} {row['side']:5s} {row['events']:3d} {values}  {remarks}", file=out)
         for path, message in self.failures:
             print(f"{path.name[:28]:28s} not analysed: {message}", file=out)
         return out.getvalue()

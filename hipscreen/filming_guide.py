@@ -31,6 +31,23 @@ def cut_event_note(result: dict) -> str | None:
     return CUT_EVENT_NOTE if cut else None
 
 
+def angles_withheld(result: dict) -> bool:
+    """True when no angle is given for the video because the camera was at an angle to the person."""
+    return bool((result.get("details") or {}).get("angles_withheld_for_camera_angle"))
+
+
+ANGLES_WITHHELD_NOTE: dict[str, str] = {
+    "patient": "The angles are not shown: you were filmed at an angle, which would make them wrong. The notes "
+               "on the video say how to film again.",
+    "clinician": "No angle given: the camera was at an angle to the person, so the frontal-plane angles are "
+                 "distorted by an unknown amount (see the camera angle under video quality).",
+}
+"""Where the angle values would be, when :func:`angles_withheld`; per audience."""
+
+ANGLES_WITHHELD_LINE = "No angle given: filmed at an angle"
+"""The same in one short line: the overlay's panel, the report's key frames, the batch table."""
+
+
 NOTHING_MEASURED = (
     "Nothing was measured: no repetition, hold or stance phase was found in this video (the notes on "
     "the video say why, and how to film it again)."
@@ -39,9 +56,12 @@ NOTHING_MEASURED = (
 
 
 def no_flag_text(result: dict, *, audience: str) -> str:
-    """What to say when ``result`` has no flag: nothing went past the thresholds, or nothing was measured."""
+    """What to say when ``result`` has no flag: nothing went past the thresholds, nothing was
+    measured, or no angle was given (a camera at an angle to the person)."""
     if not result.get("events"):
         return NOTHING_MEASURED
+    if angles_withheld(result):
+        return ANGLES_WITHHELD_NOTE["patient" if audience == "patient" else "clinician"]
     if audience == "patient":
         return "Nothing in this video went past the usual limits."
     return "No flag: nothing went past the thresholds in this video."

@@ -11,7 +11,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from hipscreen.filming_guide import ANGLE_LABELS_CLINICIAN
+from hipscreen.filming_guide import ANGLE_LABELS_CLINICIAN, ANGLES_WITHHELD_LINE, angles_withheld
 from vision.decode import iter_frames
 from vision.encode import H264Writer
 from vision.landmarks import SKELETON_EDGES, other_side
@@ -67,8 +67,12 @@ def draw_frame(
     angles: dict[str, float],
     caption: str = "",
     labels: dict[str, str] = OVERLAY_LABELS["clinician"],
+    note: str = "",
 ) -> np.ndarray:
     """Draw the skeleton (``points`` name -> (x, y) pixels, NaN = missing) and an angle panel.
+
+    ``labels`` names the angles drawn (none: no value is drawn); ``note`` is a last line
+    of the panel.
 
     Returns a new RGB image; ``rgb`` is not modified.
     """
@@ -115,6 +119,8 @@ def draw_frame(
             value = angles.get(key)
             text = "--" if value is None or not np.isfinite(value) else f"{value:+.1f} deg"
             lines.append(f"{label}: {text}")
+    if note:
+        lines.append(note)
     if lines:
         font_scale = 0.7 * scale
         font_thick = max(1, int(round(1.5 * scale)))
@@ -152,7 +158,8 @@ def write_overlay(
     """Re-read the video and write the overlay MP4 (H.264) to ``out_path``.
 
     ``audience`` (``"clinician"`` or ``"patient"``) chooses the angle names drawn
-    (:data:`OVERLAY_LABELS`).
+    (:data:`OVERLAY_LABELS`). A result that gives no angle (a camera at an angle to the
+    person) gets the skeleton without values, and a line saying why.
 
     Frames are matched to the analysis by their order in the stream (the same decoder
     produced both), and checked against the analysis timestamps.
@@ -164,6 +171,9 @@ def write_overlay(
     fps = analysis.video.fps if np.isfinite(analysis.video.fps) and analysis.video.fps > 0 else 30.0
     n = len(track)
     noun = EVENT_NOUNS.get(analysis.result.get("task"), "event")
+    withheld = angles_withheld(analysis.result)
+    labels = {} if withheld else OVERLAY_LABELS[audience]
+    note = ANGLES_WITHHELD_LINE if withheld else ""
     with H264Writer(out_path, track.width, track.height, fps) as writer:
         for frame in iter_frames(video_path):
             i = frame.index
@@ -174,9 +184,9 @@ def write_overlay(
             caption = f"{frame.time_s:5.2f} s"
             if event is not None:
                 caption += f"  {noun} {event['index'] + 1}"
-            angles = frame_angles(analysis.series, i, side) if side else {}
+            angles = frame_angles(analysis.series, i, side) if side and not withheld else {}
             writer.write(draw_frame(frame.rgb, frame_points(track, i), side=side, angles=angles, caption=caption,
-                                    labels=OVERLAY_LABELS[audience]))
+                                    labels=labels, note=note))
             if progress is not None and n:
                 progress((i + 1) / n)
     return out_path

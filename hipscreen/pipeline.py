@@ -24,7 +24,7 @@ from metrics.cleaning import clean_track
 from metrics.flags import evaluate_flags, load_thresholds
 from metrics.hidden_feet import hidden_feet_track, with_hidden_feet
 from metrics.joint_centres import estimate_joint_centres, load_model, range_check, stance_signal
-from metrics.quality import assess_quality, check_oblique_view
+from metrics.quality import ANGLES_WITHHELD_WARNING, assess_quality, check_oblique_view
 from metrics.scores import lateral_step_down_scores
 from metrics.summary import summarize
 from metrics.swap import repair_swaps
@@ -340,14 +340,17 @@ def assess(
     events = list(detection.events)
 
     summary = summarize(events, series)
-    warnings.extend(summary.warnings)
     flags = evaluate_flags(summary, thresholds=thresholds, task=detection.task)
     withheld: list[str] = []
     if oblique.warned:
+        # The angles of an oblique view are wrong by an unknown amount that depends on the
+        # movement (check_oblique_view): none is given or flagged; the events are kept.
         withheld = sorted({f.code for f in flags if f.unit == "deg"})
         flags = [f for f in flags if f.unit != "deg"]
-        if withheld:
-            warnings.append("No angle is flagged in this video, because the camera was at an angle to the person.")
+        summary = summarize(events, series, with_angles=False)
+        if events:
+            warnings.append(ANGLES_WITHHELD_WARNING)
+    warnings.extend(summary.warnings)
     scores = {}
     if detection.task == "step_down" and oblique.warned:
         warnings.append("The lateral step-down score is not given: the camera was at an angle to the person.")
@@ -372,6 +375,7 @@ def assess(
             "task": detection.to_dict(),
             "view_confidence": view_estimate.confidence,
             "joint_centres": joint_centres,
+            "angles_withheld_for_camera_angle": oblique.warned,
             "flags_withheld_for_camera_angle": withheld,
             "swapped_frames": n_swapped,
             "camera_roll": {"method": roll.method, "reason": roll.reason},

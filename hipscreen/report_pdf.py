@@ -30,11 +30,14 @@ from PIL import Image, ImageDraw, ImageFont
 
 from hipscreen.filming_guide import (
     ANGLE_KEYS,
+    ANGLES_WITHHELD_LINE,
+    ANGLES_WITHHELD_NOTE,
     ANGLE_LABELS_CLINICIAN,
     ANGLE_LABELS_PATIENT,
     DISCLAIMER,
     SEVERITY_PATIENT,
     TASK_LABELS,
+    angles_withheld,
     count_text,
     cut_event_note,
     flag_label,
@@ -306,6 +309,8 @@ def key_frames(analysis_or_result: Any, *, video_path: str | Path | None,
             size = (int(track.width), int(track.height))
         at_peak = e.get("at_peak") or {}
         lines = [f"{labels[k]}: {_deg(at_peak.get(k), signed=(k == 'trunk_lean_deg'))}" for k in ANGLE_KEYS]
+        if angles_withheld(result):
+            lines = [ANGLES_WITHHELD_LINE]
         caption = f"{e['side'].capitalize()} leg · event {int(e['index']) + 1} · {float(e['peak_s']):.2f} s"
         images.append(_draw_key_frame(rgb, xy, track_size=size, stance=e["side"], lines=lines, caption=caption))
     return images
@@ -486,9 +491,13 @@ def _fit(pdf: FPDF, text: str, width_mm: float) -> str:
 def _key_frames_and_sides(pdf: _Report, images: list[Image.Image], result: dict, labels: dict[str, str],
                           *, skeleton: bool) -> None:
     """The key frames; beside them the per-side table when they leave room, else below."""
-    pdf.heading("Pictures from your video: the moment your hip dropped most, for each leg"
-                if pdf.audience == "patient" else
-                "Key frames: the peak of the event with the largest pelvic drop, per side")
+    if angles_withheld(result):
+        pdf.heading("Pictures from your video, for each leg" if pdf.audience == "patient" else
+                    "Key frames: the peak of the first event, per side")
+    else:
+        pdf.heading("Pictures from your video: the moment your hip dropped most, for each leg"
+                    if pdf.audience == "patient" else
+                    "Key frames: the peak of the event with the largest pelvic drop, per side")
     gap = 4.0
     avail = pdf.w - 2 * pdf.l_margin
     h = pdf.layout.key_frame_height_mm
@@ -504,19 +513,21 @@ def _key_frames_and_sides(pdf: _Report, images: list[Image.Image], result: dict,
     for im, w in zip(images, widths):
         pdf.image(im, x=x, y=y, w=w, h=h)
         x += w + gap
-    note = "Values are the angles at that frame."
+    note = "" if angles_withheld(result) else "Values are the angles at that frame."
     if skeleton:
-        note = "Orange: the standing leg. Blue: the other leg. " + note
+        note = ("Orange: the standing leg. Blue: the other leg. " + note).strip()
     if not beside:
         pdf.set_y(y + h + 1)
-        pdf.paragraph(note, size=7.5, rgb=(90, 90, 90))
+        if note:
+            pdf.paragraph(note, size=7.5, rgb=(90, 90, 90))
         _sides(pdf, result, labels)
         return
     left_margin = pdf.l_margin
     pdf.set_left_margin(left_margin + total + 6)
     pdf.set_xy(pdf.l_margin, y - 1.5)
     _sides(pdf, result, labels, width_mm=pdf.w - pdf.r_margin - pdf.l_margin - 0.5)
-    pdf.paragraph(note, size=7.5, rgb=(90, 90, 90))
+    if note:
+        pdf.paragraph(note, size=7.5, rgb=(90, 90, 90))
     pdf.set_left_margin(left_margin)
     pdf.set_xy(left_margin, max(pdf.get_y(), y + h + 1))
 
@@ -524,6 +535,9 @@ def _key_frames_and_sides(pdf: _Report, images: list[Image.Image], result: dict,
 def _sides(pdf: _Report, result: dict, labels: dict[str, str], *, width_mm: float | None = None) -> None:
     pdf.heading("Your results for each standing leg (average ± spread)"
                 if pdf.audience == "patient" else "Per side: mean ± SD of the peak values")
+    if angles_withheld(result):
+        pdf.paragraph(ANGLES_WITHHELD_NOTE["patient" if pdf.audience == "patient" else "clinician"],
+                      rgb=SEVERITY_RGB["caution"])
     sides = result.get("sides") or {}
     asym = result.get("asymmetry") or {}
     header = ["Angle", "Left leg standing", "Right leg standing", "Right − left"]

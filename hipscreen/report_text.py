@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hipscreen.filming_guide import plural
+from hipscreen.filming_guide import angles_withheld, plural
 
 ANGLE_LABELS = {
     "pelvic_drop_deg": "pelvic drop",
@@ -34,6 +34,10 @@ def summary_lines(result: dict) -> list[str]:
     for side in ("left", "right"):
         stats = result["sides"].get(side)
         if not stats or not stats.get("events"):
+            continue
+        if angles_withheld(result):
+            lines.append(f"  {side} stance ({plural(stats['events'], 'event')}): no angle given, "
+                         "the camera was at an angle to the person")
             continue
         parts = []
         for key, label in ANGLE_LABELS.items():

@@ -325,6 +325,13 @@ class ObliqueView:
     clinician_text: str | None = None
 
 
+ANGLES_WITHHELD_WARNING = (
+    "No angle is given or flagged for this video, because the camera angle would make them wrong by an "
+    "amount that cannot be known. The repetitions, holds or steps and their times are kept."
+)
+"""Added to the warnings of an oblique video with events: its angle values are all null."""
+
+
 def _facing_words(view: str) -> tuple[str, str]:
     if view == "back":
         return "straight behind", "turn your back square to the phone and put it straight behind you"
@@ -395,7 +402,7 @@ def check_oblique_view(
     stretched_deg = np.degrees(np.arctan(np.tan(np.radians(8.0)) / np.cos(rad)))
     patient = (
         f"You were filmed at an angle (about {size:.0f} degrees from {facing}), so the sideways angles of "
-        f"the hips, trunk and knees are not reliable. To film again, {how}, at hip height, 2-3 m away."
+        f"the hips, trunk and knees cannot be measured. To film again, {how}, at hip height, 2-3 m away."
     )
     clinician = (
         f"Oblique view: estimated camera yaw {where} (estimate typically within 5-10 deg). "
@@ -403,6 +410,6 @@ def check_oblique_view(
         f"reads {stretched_deg:.1f}), and sagittal motion leaks in at sin(yaw) = {np.sin(rad):.2f}: 20 deg of "
         f"forward trunk flexion adds about {lean_deg:.0f} deg of apparent trunk lean, and 60 deg of knee "
         f"flexion about {fppa_deg:.0f} deg of apparent FPPA (valgus on one limb, varus on the other). "
-        "Treat pelvic drop, trunk lean, FPPA and hip adduction as unreliable; compare sides with care."
+        "So pelvic drop, trunk lean, FPPA and hip adduction are not given, and none is flagged."
     )
     return ObliqueView(True, patient, clinician)

@@ -159,11 +159,17 @@ class Summary:
         }
 
 
-def summarize_event(index: int, event: Event, angles) -> tuple[EventSummary, list[str]]:
-    """Angles at the peak and extremes over one event, with a warning per missing value."""
+def summarize_event(index: int, event: Event, angles, *, with_angles: bool = True) -> tuple[EventSummary, list[str]]:
+    """Angles at the peak and extremes over one event, with a warning per missing value.
+
+    With ``with_angles`` False every angle is None and no warning is given: the caller
+    says why no angle is given for the video (:func:`summarize`).
+    """
     warnings = []
     at_peak: dict[str, float | None] = {}
     extreme: dict[str, float | None] = {}
+    if not with_angles:
+        return EventSummary(index, event, dict.fromkeys(ANGLE_NAMES), dict.fromkeys(ANGLE_NAMES)), warnings
     label = f"the {event.side}-leg {NOUNS.get(event.task, 'event')} at {event.peak_s:.1f} s"
     for angle in ANGLE_NAMES:
         series = np.asarray(angles.get(angle, event.side), dtype=float)
@@ -196,7 +202,7 @@ def limb_symmetry_index_pct(left: float | None, right: float | None) -> float | 
     return 100.0 * min(abs(left), abs(right)) / larger
 
 
-def summarize(events: list[Event], angles) -> Summary:
+def summarize(events: list[Event], angles, *, with_angles: bool = True) -> Summary:
     """Per-event values, per-side statistics and asymmetry.
 
     Parameters
@@ -205,6 +211,10 @@ def summarize(events: list[Event], angles) -> Summary:
         Events of one task (any sides), in time order.
     angles : metrics.angles.AngleSeries
         The angle series the events' indices refer to.
+    with_angles : bool, keyword-only
+        False when the video's angles cannot be trusted at all (a camera at an angle to
+        the person, ``metrics.quality.check_oblique_view``): the events and their counts
+        are kept, every angle value is None, and the caller gives the one reason.
 
     Returns
     -------
@@ -213,7 +223,7 @@ def summarize(events: list[Event], angles) -> Summary:
     warnings: list[str] = []
     event_summaries = []
     for i, event in enumerate(events):
-        summary, missing = summarize_event(i, event, angles)
+        summary, missing = summarize_event(i, event, angles, with_angles=with_angles)
         event_summaries.append(summary)
         warnings.extend(missing)
 

@@ -100,6 +100,29 @@ def test_cut_events_are_left_out_of_side_statistics():
     assert any("cut" in w for w in summary.warnings)
 
 
+def test_without_angles_the_events_stay_and_every_value_is_none_without_blaming_the_joints():
+    drop = np.zeros(len(T))
+    drop[[2, 6, 12]] = [4.0, 10.0, 7.0]
+    lean = np.zeros(len(T))
+    lean[[2, 6, 12]] = [1.0, -1.0, 0.5]  # opposite signs: with angles, the symmetry index is refused
+    events = [event("left", 1, 2, 3), event("right", 5, 6, 8), event("right", 11, 12, 29, complete=False)]
+    curves = series(pelvic_drop_deg__left=drop, pelvic_drop_deg__right=drop, trunk_lean_deg__left=lean,
+                    trunk_lean_deg__right=-lean)
+    measured = summarize(events, curves)
+    assert measured.sides["right"].stats["pelvic_drop_deg"].mean == 10.0
+    blank = summarize(events, curves, with_angles=False)
+    as_dict = blank.to_dict()
+    assert [(e["side"], e["peak_s"]) for e in as_dict["events"]] == [(e.side, e.peak_s) for e in events]
+    assert all(e["at_peak"] == e["max"] == dict.fromkeys(ANGLE_NAMES) for e in as_dict["events"])
+    assert (as_dict["sides"]["left"]["events"], as_dict["sides"]["right"]["events"]) == (1, 2)
+    assert as_dict["sides"]["right"]["events_averaged"] == 1
+    assert all(as_dict["sides"][s][a] == {"mean": None, "sd": None, "n": 0} for s in ("left", "right") for a in ANGLE_NAMES)
+    assert all(as_dict["asymmetry"][a] is None for a in ANGLE_NAMES)
+    # Only the cut event is still worth a warning; the caller says why no angle is given.
+    assert len(blank.warnings) == 1 and "cut" in blank.warnings[0]
+    assert any("symmetry index" in w for w in measured.warnings)
+
+
 @pytest.mark.parametrize(
     "left, right, expected",
     [

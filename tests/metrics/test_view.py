@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from metrics.quality import ANGLES_WITHHELD_WARNING
 from metrics.view import (
     RollParams,
     ViewParams,
@@ -399,9 +400,11 @@ def test_back_oblique_real_clip_is_warned(real_video):
     assert 25.0 <= abs(result["camera_yaw_deg"]) <= 50.0
     assert len(oblique) == 1 and "straight behind" in oblique[0]
     assert "yaw" in result["details"]["camera_yaw"]["oblique_warning"]
-    # Its angles are unreliable, so none is flagged (its trunk lean reads over 40 degrees).
+    # Its angles are unreliable, so none is given or flagged (its trunk lean reads over 40 degrees).
     assert [f for f in result["flags"] if "value_deg" in f] == []
-    assert any("No angle is flagged" in w for w in result["quality"]["warnings"])
+    assert ANGLES_WITHHELD_WARNING in result["quality"]["warnings"]
+    assert result["details"]["angles_withheld_for_camera_angle"] is True
+    assert all(v is None for e in result["events"] for v in e["at_peak"].values())
     assert "ipsilateral_trunk_lean" in result["details"]["flags_withheld_for_camera_angle"]
 
 
@@ -413,3 +416,5 @@ def test_frontal_real_clip_is_not_warned(real_video):
     assert abs(result["camera_yaw_deg"]) < 10.0
     assert oblique == []
     assert result["details"]["camera_yaw"]["oblique_warning"] is None
+    assert result["details"]["angles_withheld_for_camera_angle"] is False
+    assert all(v is not None for e in result["events"] for v in e["at_peak"].values())
