@@ -711,7 +711,8 @@ def history_page(settings: dict) -> None:
     st.caption(f"{plural(len(sessions), 'session')} of {task_label(task).lower()}.")
     rows = history_rows(sessions)
     if not rows:
-        st.info("These sessions have no measured events.")
+        st.info("These sessions have no measured angle (no event was found, or the camera was at an angle "
+                "to the person).")
         return
     # Each session's change from the one before, classified against the smallest detectable difference.
     verdicts: dict[tuple[int, str, str], str] = {}

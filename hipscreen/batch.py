@@ -58,9 +58,10 @@ def json_names(labels: list[str]) -> list[str]:
 
 
 def _analyse_one(
-    path: Path, out_dir: Path, options: AnalysisOptions, json_name: str | None = None
+    path: Path, out_dir: Path, options: AnalysisOptions, json_name: str | None = None, pdf: bool = False
 ) -> tuple[Path, dict | None, str | None]:
-    """Worker: analyse one video, write its JSON; returns (path, result, problem message).
+    """Worker: analyse one video, write its JSON (and its PDF report when ``pdf``); returns
+    (path, result, problem message).
 
     Any error is returned as that video's problem, so one bad video never loses the
     results of the others.
@@ -74,7 +75,12 @@ def _analyse_one(
         return path, None, str(problem)
     except Exception as error:  # noqa: BLE001 - reported per video; the batch goes on
         return path, None, f"internal error ({type(error).__name__}: {error}); please report it"
-    (out_dir / (json_name or f"{path.stem}.json")).write_text(to_json(analysis.result), encoding="utf-8")
+    json_path = out_dir / (json_name or f"{path.stem}.json")
+    json_path.write_text(to_json(analysis.result), encoding="utf-8")
+    if pdf:
+        from hipscreen.report_pdf import build_report
+
+        json_path.with_suffix(".pdf").write_bytes(build_report(analysis, video_path=path))
     return path, analysis.result, None
 
 
@@ -133,7 +139,7 @@ class BatchOutcome:
 
 
 def run_batch(
-    videos: list[Path], out_dir: Path, *, options: AnalysisOptions, workers: int | None = None
+    videos: list[Path], out_dir: Path, *, options: AnalysisOptions, workers: int | None = None, pdf: bool = False
 ) -> BatchOutcome:
     """Analyse ``videos`` over ``workers`` processes; writes one JSON each and ``summary.csv``.
 
@@ -148,6 +154,8 @@ def run_batch(
     workers
         Videos analysed at the same time, one process each; None uses every core (but
         no more processes than videos).
+    pdf
+        Also write each video's PDF report (for the clinician), named like its JSON.
 
     Notes
     -----
@@ -165,11 +173,12 @@ def run_batch(
     outcome = BatchOutcome(labels=dict(zip(videos, labels)))
     workers = min(workers or usable_cores(), max(1, len(videos)))
     if workers <= 1:
-        finished = [_analyse_one(v, out_dir, options, n) for v, n in zip(videos, names)]
+        finished = [_analyse_one(v, out_dir, options, n, pdf) for v, n in zip(videos, names)]
     else:
         per_video = _single_core(options)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            finished = list(pool.map(_analyse_one, videos, [out_dir] * len(videos), [per_video] * len(videos), names))
+            finished = list(pool.map(_analyse_one, videos, [out_dir] * len(videos), [per_video] * len(videos), names,
+                                     [pdf] * len(videos)))
     for path, result, problem in finished:
         if problem is None:
             outcome.results.append((path, result))

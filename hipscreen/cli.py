@@ -52,6 +52,11 @@ class Model(str, Enum):
     heavy = "heavy"
 
 
+class Audience(str, Enum):
+    clinician = "clinician"
+    patient = "patient"
+
+
 class ProgressBar:
     """A progress bar on stderr, shown only when stderr is a terminal."""
 
@@ -96,6 +101,9 @@ def analyze(
     json_path: Optional[str] = typer.Option(None, "--json", help="Write the JSON result here ('-' for stdout)."),
     overlay: Optional[Path] = typer.Option(None, help="Write an MP4 with the skeleton and angles drawn."),
     csv_path: Optional[Path] = typer.Option(None, "--csv", help="Write the per-frame time series as CSV."),
+    pdf: Optional[Path] = typer.Option(None, help="Write the PDF report (one or two A4 pages) here."),
+    audience: Audience = typer.Option(Audience.clinician, help="Who the PDF report is for: clinical words and every number, or plain words."),
+    patient: Optional[str] = typer.Option(None, help="The clinic's patient code, printed on the PDF report (no names)."),
     config: Optional[Path] = typer.Option(None, help="A TOML file of flag thresholds (a clinic's own)."),
     max_duration_s: Optional[float] = typer.Option(None, envvar="HIPSCREEN_MAX_DURATION_S", help="Refuse videos longer than this many seconds (default 600)."),
     max_file_size_mb: Optional[float] = typer.Option(None, envvar="HIPSCREEN_MAX_FILE_SIZE_MB", help="Refuse files larger than this many MB (default 2048)."),
@@ -138,6 +146,10 @@ def analyze(
         Path(json_path).write_text(text, encoding="utf-8")
     if csv_path is not None:
         write_csv(analysis, csv_path)
+    if pdf is not None:
+        from hipscreen.report_pdf import build_report
+
+        pdf.write_bytes(build_report(analysis, video_path=video, patient=patient, audience=audience.value))
     if overlay is not None:
         from hipscreen.overlay import write_overlay
 
@@ -160,6 +172,7 @@ def batch(
     view: View = typer.Option(View.auto),
     model: Model = typer.Option(Model.full),
     config: Optional[Path] = typer.Option(None, help="A TOML file of flag thresholds."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also write each video's PDF report (clinician's words) next to its JSON."),
 ) -> None:
     """Analyse many videos (a squad, a clinic's day) and rank them."""
     from hipscreen.batch import collect_videos, run_batch
@@ -171,7 +184,7 @@ def batch(
 
     options = AnalysisOptions(task=task.value, side=side.value, view=view.value, model=model.value,
                               config_path=str(config) if config else None)
-    outcome = run_batch(videos, out, options=options, workers=workers)
+    outcome = run_batch(videos, out, options=options, workers=workers, pdf=pdf)
     for path, message in outcome.failures:
         print(f"hipscreen: {path.name}: {message}", file=sys.stderr)
     sys.stdout.write(outcome.table_text())

@@ -26,7 +26,7 @@ def test_batch_accounts_for_every_video(corpus, tmp_path):
     shutil.copyfile(corpus.path("zero_bytes"), day1 / "empty.mp4")
     shutil.copyfile(corpus.path("text_as_mp4"), day1 / "notes.mp4")
 
-    run = run_cli("batch", day1, day2, "--out", out, "--workers", "1", cwd=tmp_path)
+    run = run_cli("batch", day1, day2, "--out", out, "--workers", "1", "--pdf", cwd=tmp_path)
 
     assert run.returncode == 2, run.describe()
     assert not _NOISE.search(run.stderr), run.describe()
@@ -38,6 +38,10 @@ def test_batch_accounts_for_every_video(corpus, tmp_path):
 
     results = sorted(p.name for p in out.glob("*.json"))
     assert len(results) == 2, f"two different videos named walk.mp4 must give two results, got {results}"
+    # Each analysed video has its report beside its JSON; the refused ones have none.
+    reports = sorted(p.name for p in out.glob("*.pdf"))
+    assert reports == [name.replace(".json", ".pdf") for name in results]
+    assert all((out / name).read_bytes().startswith(b"%PDF") for name in reports)
     with open(out / "summary.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     videos = {row["video"] for row in rows}

@@ -32,9 +32,25 @@ def ffmpeg(*args):
 def walk_run(real_video, tmp_path_factory):
     out = tmp_path_factory.mktemp("walk")
     proc = run_cli(
-        "analyze", real_video("vaila_mlwalk.mp4"), "--json", out / "r.json", "--overlay", out / "o.mp4", "--csv", out / "r.csv"
+        "analyze", real_video("vaila_mlwalk.mp4"), "--json", out / "r.json", "--overlay", out / "o.mp4", "--csv", out / "r.csv",
+        "--pdf", out / "r.pdf", "--audience", "patient", "--patient", "P-21",
     )
     return proc, out
+
+
+def test_analyze_writes_the_pdf_report_for_the_audience_chosen(walk_run):
+    import pypdfium2 as pdfium
+
+    from hipscreen.filming_guide import ANGLE_LABELS_CLINICIAN, ANGLE_LABELS_PATIENT
+
+    proc, out = walk_run
+    assert proc.returncode == 0, proc.stderr
+    doc = pdfium.PdfDocument(out / "r.pdf")
+    assert 1 <= len(doc) <= 2
+    text = " ".join(" ".join(doc[i].get_textpage().get_text_range().split()) for i in range(len(doc)))
+    assert "P-21" in text and "vaila_mlwalk.mp4" in text
+    assert ANGLE_LABELS_PATIENT["pelvic_drop_deg"] in text
+    assert ANGLE_LABELS_CLINICIAN["knee_fppa_deg"] not in text  # plain words, not "Knee FPPA"
 
 
 def test_analyze_real_walk_writes_json_csv_and_overlay(walk_run):
