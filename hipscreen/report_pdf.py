@@ -536,8 +536,7 @@ def _sides(pdf: _Report, result: dict, labels: dict[str, str], *, width_mm: floa
     pdf.heading("Your results for each standing leg (average ± spread)"
                 if pdf.audience == "patient" else "Per side: mean ± SD of the peak values")
     if angles_withheld(result):
-        pdf.paragraph(ANGLES_WITHHELD_NOTE["patient" if pdf.audience == "patient" else "clinician"],
-                      rgb=SEVERITY_RGB["caution"])
+        pdf.paragraph(ANGLES_WITHHELD_NOTE[pdf.audience], rgb=SEVERITY_RGB["caution"])
     sides = result.get("sides") or {}
     asym = result.get("asymmetry") or {}
     header = ["Angle", "Left leg standing", "Right leg standing", "Right − left"]

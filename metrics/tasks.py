@@ -26,8 +26,7 @@ Pixels of the upright frame, x right, y down: "lower in the image" is a larger y
 from __future__ import annotations
 
 from collections import Counter
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -285,7 +284,7 @@ def detect_task(
         detection = _detect_auto(track, angles, side=side, params=params)
         note = _disagreement(seen, detection.task, side)
         if note:
-            detection = dataclasses.replace(detection, reason=detection.reason + note)
+            detection = replace(detection, reason=detection.reason + note)
         return detection
     return _detect_auto(track, angles, side=side, params=params)
 
