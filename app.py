@@ -344,9 +344,16 @@ def analyse_page(settings: dict) -> None:
     if analysis is None:
         return
     result = analysis.result
-    st.success(f"Analysed **{video[2]}**: {task_label(result.get('task'))}, "
-               f"filmed from {'the front' if result.get('view') == 'front' else 'behind'}, "
-               f"{plural(len(result.get('events') or []), 'event')}.")
+    headline = (f"Analysed **{video[2]}**: {task_label(result.get('task'))}, "
+                f"filmed from {'the front' if result.get('view') == 'front' else 'behind'}, "
+                f"{plural(len(result.get('events') or []), 'event')}.")
+    if words.task_unsure(result):
+        where = "About this video" if viewer == "Patient" else "Video quality"
+        st.warning(f"{headline} This may not be the {'exercise' if viewer == 'Patient' else 'task'} that was "
+                   f"filmed: the notes under *{where}* say why. If it is wrong, choose it under Settings, Task.",
+                   icon=":material/help:")
+    else:
+        st.success(headline)
     if viewer == "Patient":
         patient_results(analysis, video, settings)
     else:

@@ -12,12 +12,20 @@ from pathlib import Path
 
 from vision.errors import InputProblem
 
-from hipscreen.filming_guide import ANGLES_WITHHELD_LINE, angles_withheld
+from hipscreen.filming_guide import ANGLES_WITHHELD_LINE, TASK_UNSURE_LINE, angles_withheld, task_unsure
 from hipscreen.pipeline import AnalysisOptions
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".3gp"}
 TABLE_ANGLES = ("pelvic_drop_deg", "trunk_lean_deg", "knee_fppa_deg", "hip_adduction_deg")
 SEVERITY_RANK = {"marked": 2, "caution": 1, "info": 0}
+
+
+def _note(result: dict) -> str:
+    """What the ranked table says beside a video's figures: no angle given, an unsure task."""
+    notes = [ANGLES_WITHHELD_LINE] if angles_withheld(result) else []
+    if task_unsure(result):
+        notes.append(TASK_UNSURE_LINE)
+    return "; ".join(notes)
 
 
 def collect_videos(inputs: list[str]) -> list[Path]:
@@ -107,7 +115,7 @@ class BatchOutcome:
                     "flags": " ".join(sorted({f["code"] for f in flags})),
                     "worst": max((SEVERITY_RANK.get(f["severity"], 0) for f in flags), default=-1),
                     "n_flags": len(flags),
-                    "note": ANGLES_WITHHELD_LINE if angles_withheld(result) else "",
+                    "note": _note(result),
                 }
                 for key in TABLE_ANGLES:
                     row[key] = (stats.get(key) or {}).get("mean")

@@ -36,6 +36,16 @@ def angles_withheld(result: dict) -> bool:
     return bool((result.get("details") or {}).get("angles_withheld_for_camera_angle"))
 
 
+def task_unsure(result: dict) -> bool:
+    """True when the task was recognised automatically but the recogniser was not sure of it."""
+    detection = (result.get("details") or {}).get("task") or {}
+    return bool(result.get("task") and result.get("task_detected") and detection.get("confident") is False)
+
+
+TASK_UNSURE_LINE = "task unsure: check it, or choose it by hand"
+"""Beside the task's name when :func:`task_unsure`; the notes on the video say why."""
+
+
 ANGLES_WITHHELD_NOTE: dict[str, str] = {
     "patient": "The angles are not shown: you were filmed at an angle, which would make them wrong. The notes "
                "on the video say how to film again.",

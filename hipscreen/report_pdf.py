@@ -43,6 +43,7 @@ from hipscreen.filming_guide import (
     flag_label,
     leg_label,
     no_flag_text,
+    task_unsure,
 )
 from vision.decode import iter_frames
 from vision.landmarks import SKELETON_EDGES
@@ -129,7 +130,8 @@ def _task_label(result: dict) -> str:
     label = TASK_LABELS.get(task, task.replace("_", " "))
     detected = result.get("task_detected")
     if detected is True:
-        return f"{label} (recognised automatically)"
+        # an unsure call: the quality notes say why, and how to choose the task by hand
+        return f"{label} (recognised, unsure)" if task_unsure(result) else f"{label} (recognised automatically)"
     if detected is False:
         return f"{label} (chosen by the user)"
     return label
@@ -453,8 +455,10 @@ def _header(pdf: _Report, result: dict, *, patient: str | None, report_date: dat
     label_mm = 25.0
     avail = pdf.w - 2 * pdf.l_margin
     for row in rows:
-        col = avail / len(row)
+        # two fields: the first (the task, with how it was chosen) gets the wider column
+        shares = (1.0,) if len(row) == 1 else (0.62, 0.38)
         for i, (k, v) in enumerate(row):
+            col = avail * shares[i]
             pdf.set_font("DejaVu", "B", 9)
             pdf.cell(label_mm, 4.8, k)
             pdf.set_font("DejaVu", "", 9)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hipscreen.filming_guide import angles_withheld, plural
+from hipscreen.filming_guide import TASK_UNSURE_LINE, angles_withheld, plural, task_unsure
 
 ANGLE_LABELS = {
     "pelvic_drop_deg": "pelvic drop",
@@ -26,8 +26,9 @@ def _fmt(value) -> str:
 def summary_lines(result: dict) -> list[str]:
     """The headline of a result: task, view, per-side means, flags, warnings."""
     video = result["video"]
+    unsure = f" ({TASK_UNSURE_LINE})" if task_unsure(result) else ""
     lines = [
-        f"{video['path']}: {TASK_LABELS.get(result['task'], result['task'])}, "
+        f"{video['path']}: {TASK_LABELS.get(result['task'], result['task'])}{unsure}, "
         f"{result['view']} view, {plural(len(result['events']), 'event')}, "
         f"{video['duration_s']:.1f} s at {video['fps']:.2f} fps",
     ]

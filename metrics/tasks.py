@@ -62,6 +62,25 @@ NO_TASK_MESSAGE = (
     "a single-leg stance or walking, or choose the task by hand."
 )
 
+SHORT_HOLD_NOTE = (
+    " The hold is short, so the call is unsure: for a single-leg stance, keep the foot up for at least 10 "
+    "seconds, or choose the task by hand."
+)
+
+SQUAT_LIKE_NOTE = (
+    " The hold is short, and the hips also went down and up {times} with both feet seemingly on the ground, "
+    "as in a single-leg squat with the free foot held low, so the call is unsure: if it was a squat, choose "
+    "the task by hand; for a single-leg stance, keep the foot up for at least 10 seconds."
+)
+
+
+def _short_hold_note(up_down_movements: int) -> str:
+    """Why a short hold is an unsure call; names the hips' up-down movements when there were
+    several (a set of squats), not one (which may be a balance adjustment)."""
+    if up_down_movements < 2:
+        return SHORT_HOLD_NOTE
+    return SQUAT_LIKE_NOTE.format(times=f"{up_down_movements} times")
+
 
 @dataclass(frozen=True)
 class TaskParams:
@@ -105,8 +124,11 @@ class TaskParams:
         With both feet seen in fewer frames than this share, "no task found" says the feet
         were not seen rather than that they stayed on the ground.
     confident_hold_s : float
-        A single-leg stance hold at least this long is a confident call (a shorter one
-        could be a slow step).
+        A single-leg stance hold at least this long is a confident call. The test is a
+        hold of several seconds (MEASURES section 3); a shorter one could be a slow step,
+        the free foot put down to recover, or a single-leg squat whose free foot is held
+        so low that it looks down (the rendered hold that was a squat lasted 0.8 s). The
+        rendered holds are found at 2.7-3.4 s, the sample clips' at 5.8-11.4 s.
     """
 
     min_gait_phases: int = 3
@@ -115,7 +137,7 @@ class TaskParams:
     step_min_reach_legs: float = 0.01
     step_reach_margin_legs: float = 0.02
     step_min_drop_legs: float = 0.15
-    confident_hold_s: float = 0.8
+    confident_hold_s: float = 2.0
     min_feet_seen_share: float = 0.5
 
 
@@ -403,7 +425,7 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
         confident = longest >= HoldParams().min_hold_s and longest >= params.confident_hold_s
         reason = f"Single-leg stance: {evidence}.{side_note}"
         if not confident:
-            reason += " The hold is short, so the call is unsure."
+            reason += _short_hold_note(len(reps))
         return TaskDetection("single_leg_stance", confident, reason, _common_side(holds), tuple(candidates), tuple(holds))
 
     reason = NO_TASK_MESSAGE

@@ -229,3 +229,20 @@ def test_a_task_chosen_by_hand_without_any_event_says_nothing_was_measured_and_h
         assert NOTHING_MEASURED in texts, viewer  # not "no flag", which would read as a clean result
         assert "went past" not in texts
         assert NO_EVENT_ADVICE["step_down"] in texts
+
+
+def test_an_unsure_task_is_said_in_the_headline(private_db, real_video):
+    # pose2sim cam01: a real person balancing on the left leg for only about a second, a
+    # stance call the recogniser is not sure of (the test is a hold of several seconds)
+    clip = real_video("pose2sim_single_cam01.mp4")
+    at = _fresh_app()
+    at.file_uploader(key="upload").upload(clip.name, clip.read_bytes(), "video/mp4")
+    for viewer, word, where in (("Clinician", "task", "Video quality"), ("Patient", "exercise", "About this video")):
+        at.radio(key="viewer").set_value(viewer)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert not at.success, viewer  # no plain "Analysed ..." success banner
+        (headline,) = [w.value for w in at.warning if w.value.startswith("Analysed")]
+        assert "Single-leg stance" in headline
+        assert f"This may not be the {word} that was filmed: the notes under *{where}* say why" in headline
+        assert any("The hold is short, so the call is unsure" in w.value for w in at.warning), viewer

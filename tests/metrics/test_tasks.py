@@ -7,7 +7,7 @@ import pytest
 from metrics.tasks import NO_TASK_MESSAGE, detect_events, detect_task
 from tests.metrics.events_synthetic import make_track, raised_cosine, steady_times
 from tests.metrics.test_events_gait import walking_in_place
-from tests.metrics.test_events_single_leg_stance import hold_track
+from tests.metrics.test_events_single_leg_stance import LIFT_PX, hold_track
 from tests.metrics.test_events_step_down import squat_track, step_down_track
 
 
@@ -78,6 +78,36 @@ def test_short_hold_is_reported_as_unsure():
     assert found.task == "single_leg_stance"
     assert not found.confident
     assert "unsure" in found.reason
+
+
+@pytest.mark.parametrize("seconds_up, confident", [(1.4, False), (2.6, True)])
+def test_a_hold_of_under_two_seconds_is_unsure(seconds_up, confident):
+    # the test is a hold of several seconds: 1.4 s on one leg could be a slow step
+    from tests.metrics.events_synthetic import smooth_step
+
+    t = steady_times(6.0)
+    lift = smooth_step(t, 1.0, 0.15) - smooth_step(t, 0.85 + seconds_up, 0.15)  # off at 1.0 s, down by 1.0 + seconds_up
+    found = detect_task(hold_track(t, "left", lift=lift))
+    assert found.task == "single_leg_stance" and found.stance_side == "left"
+    (hold,) = found.events
+    assert hold.hold_duration_s == pytest.approx(seconds_up, abs=0.2)
+    assert found.confident is confident
+    assert ("unsure" in found.reason) is not confident
+
+
+def test_a_short_hold_between_squats_names_the_squats():
+    # hips down and up twice with both feet down (a squat whose free foot looks down), and
+    # the free foot seen up for about a second in between: a stance call, but an unsure one
+    from tests.metrics.events_synthetic import smooth_step
+
+    t = steady_times(9.0)
+    bump = raised_cosine(t, 0.8, 1.6) + raised_cosine(t, 5.6, 1.6)
+    lift = smooth_step(t, 3.2, 0.15) - smooth_step(t, 4.3, 0.15)
+    found = detect_task(make_track(t, mid_hip_dy=80.0 * bump, foot_dy={"left": -LIFT_PX * lift}))
+    assert found.task == "single_leg_stance" and found.stance_side == "right"
+    assert not found.confident
+    assert "went down and up 2 times" in found.reason and "single-leg squat" in found.reason
+    assert "choose the task by hand" in found.reason
 
 
 def test_user_task_and_side_are_used_as_given():
