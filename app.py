@@ -39,6 +39,7 @@ VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv")
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "hipscreen_uploads"
 UPLOAD_MAX_AGE_S = 24 * 3600
 VIEWERS = ("Patient", "Clinician", "Coach")
+PAGES = ("Analyse a video", "Squad screening", "Patient history")
 SIDE_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
 SEVERITY_COLOURS = {"marked": "red", "caution": "orange", "info": "blue"}
 VERDICT_SYMBOLS = {"real change": "star", "within measurement error": "circle-open", "not comparable": "circle"}
@@ -173,6 +174,11 @@ def store_upload(data: bytes, original_name: str) -> tuple[Path, str]:
     return path, digest
 
 
+def in_users_words(problem: InputProblem, stored: Path, name: str) -> str:
+    """The problem's message naming the video as the user knows it, not by its stored (hash) name."""
+    return str(problem).replace(stored.name, name)
+
+
 def upload_limit_mb() -> int:
     """The upload limit: Streamlit's ``server.maxUploadSize`` (MB, default 200), set in its config."""
     return int(st.get_option("server.maxUploadSize"))
@@ -224,7 +230,8 @@ def sidebar() -> dict:
     st.sidebar.title("hipscreen")
     viewer = st.sidebar.radio("Who is reading?", VIEWERS, index=1, key="viewer",
                               help="Patient: plain words. Clinician: every number. Coach: curves and sides.")
-    page = st.sidebar.radio("Page", ("Analyse a video", "Patient history"), key="page")
+    page = st.sidebar.radio("Page", PAGES, key="page",
+                            help="Squad screening: one video per athlete, analysed in turn and ranked.")
     st.sidebar.divider()
     st.sidebar.subheader("Settings")
     task = st.sidebar.selectbox("Task", ("auto",) + tuple(words.TASK_LABELS), key="task",
@@ -307,7 +314,7 @@ def run_analysis(video: tuple[Path, str, str], settings: dict):
         analysis = cached_analysis(digest, settings["model"], settings["task"], settings["side"], settings["view"],
                                    settings["thresholds_toml"], landmarks)
     except InputProblem as problem:
-        st.error(str(problem))
+        st.error(in_users_words(problem, path, video[2]))
         return None
     except Exception as error:  # noqa: BLE001 - the app's last line of defence: one message, details folded
         LOG.exception("analysis failed for %s", digest)
@@ -809,11 +816,91 @@ def change_table(changes, viewer: str) -> None:
                "error: it cannot be told apart from the day-to-day variation of the measurement.")
 
 
+# -- the squad page --------------------------------------------------------------------------------------
+SQUAD_COLUMNS = {"video": "Video", "task": "Task", "side": "Leg", "events": "Events",
+                 "pelvic_drop_deg": "Pelvic drop °", "trunk_lean_deg": "Trunk lean °",
+                 "knee_fppa_deg": "Knee FPPA °", "hip_adduction_deg": "Hip add. °",
+                 "flags": "Flags", "note": "Note"}
+
+
+def squad_page(settings: dict) -> None:
+    """Several videos (one per athlete, named after them) analysed in turn and ranked, as ``hipscreen batch``."""
+    from hipscreen.batch import BatchOutcome
+
+    st.title("Squad screening")
+    st.markdown("Upload one video per athlete, each named after the athlete (for example `sam_step_down.mp4`). "
+                "Each is analysed with the settings on the left, in turn; the table ranks them, the most marked "
+                "flags first. Values are the mean at the peaks of each leg's repetitions, holds or steps.")
+    files = st.file_uploader("Videos", type=[s.lstrip(".") for s in VIDEO_SUFFIXES], key="squad_upload",
+                             accept_multiple_files=True, help=f"Up to {upload_limit_mb()} MB each.")
+    if not files:
+        st.info("Upload the squad's videos to start.")
+        return
+    prune_uploads()
+    outcome = BatchOutcome()
+    bar = st.progress(0.0)
+    for k, uploaded in enumerate(files):
+        name = Path(uploaded.name).name
+        bar.progress(k / len(files), text=f"Analysing {name} ({k + 1} of {len(files)})…")
+        result, problem = squad_result(uploaded, settings)
+        if result is None:
+            outcome.failures.append((Path(name), problem))
+        else:
+            outcome.results.append((Path(name), result))
+    bar.empty()
+    rows = outcome.rows()
+    if rows:
+        audience = "patient" if settings["viewer"] == "Patient" else "clinician"
+        shown = [{label: squad_cell(key, row, audience) for key, label in SQUAD_COLUMNS.items()} for row in rows]
+        columns = {label: st.column_config.NumberColumn(format="%+.1f")
+                   for key, label in SQUAD_COLUMNS.items() if key.endswith("_deg")}
+        columns["Flags"] = st.column_config.TextColumn(width="large")
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=columns)
+        st.caption("Flags and their thresholds are those of the single-video page (docs/MEASURES.md section 4). "
+                   "Open a video on its own page for its curves, events and report. "
+                   "A blank value was not measured; the note says why when it is the whole video.")
+        st.download_button("Ranked table (CSV)", icon=":material/table_view:", data=outcome.csv_text(),
+                           file_name="squad_hipscreen.csv", mime="text/csv", key="dl_squad", on_click="ignore")
+    elif outcome.results:
+        st.markdown("No repetition, hold or step was found in any of these videos.")
+    for path, problem in outcome.failures:
+        st.error(f"**{path.name}** was not analysed: {problem}")
+
+
+def squad_cell(key: str, row: dict, audience: str):
+    """One cell of the squad table: task and flags in words, the rest as they are."""
+    if key == "task":
+        return words.TASK_LABELS.get(row["task"], row["task"])
+    if key == "flags":
+        return ", ".join(words.flag_label(code, audience=audience) for code in row["flags"].split())
+    return row[key]
+
+
+def squad_result(uploaded, settings: dict) -> tuple[dict | None, str]:
+    """One uploaded video's result, or None with what went wrong (the squad goes on)."""
+    size_mb = uploaded.size / 2**20
+    if size_mb > upload_limit_mb():
+        return None, f"it is {size_mb:.0f} MB; the limit is {upload_limit_mb()} MB."
+    path, digest = store_upload(uploaded.getvalue(), uploaded.name)
+    try:
+        landmarks = cached_landmarks(digest, settings["model"], str(path))
+        analysis = cached_analysis(digest, settings["model"], settings["task"], settings["side"], settings["view"],
+                                   settings["thresholds_toml"], landmarks)
+    except InputProblem as problem:
+        return None, in_users_words(problem, path, Path(uploaded.name).name)
+    except Exception as error:  # noqa: BLE001 - one video's failure must not lose the others
+        LOG.exception("analysis failed for %s", digest)
+        return None, f"an error in hipscreen, not in the video ({type(error).__name__}); please report it."
+    return analysis.result, ""
+
+
 def main() -> None:
     st.set_page_config(page_title="hipscreen", layout="wide")
     settings = sidebar()
     if settings["page"] == "Patient history":
         history_page(settings)
+    elif settings["page"] == "Squad screening":
+        squad_page(settings)
     else:
         analyse_page(settings)
 

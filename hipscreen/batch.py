@@ -124,13 +124,17 @@ class BatchOutcome:
         rows.sort(key=lambda r: (-r["worst"], -r["n_flags"], r["video"], r["side"]))
         return rows
 
-    def write_csv(self, path: Path) -> None:
-        rows = self.rows()
+    def csv_text(self) -> str:
+        """The ranked rows as CSV: video, task, side, events, the four mean angles, flags, note."""
+        out = io.StringIO(newline="")
         fields = ["video", "task", "side", "events", *TABLE_ANGLES, "flags", "note"]
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
+        writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(self.rows())
+        return out.getvalue()
+
+    def write_csv(self, path: Path) -> None:
+        Path(path).write_text(self.csv_text(), encoding="utf-8", newline="")
 
     def table_text(self) -> str:
         """The ranked table for the terminal."""

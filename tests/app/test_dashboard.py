@@ -158,6 +158,7 @@ def test_a_file_that_is_not_a_video_gives_one_clear_line(private_db, tmp_path):
     assert len(at.error) == 1
     message = at.error[0].value
     assert "\n" not in message.strip() and "Traceback" not in message
+    assert "'notes.mp4' is not a video file" in message  # named as the user knows it, not by the stored hash
 
 
 def test_history_page_classifies_changes(private_db):
@@ -246,3 +247,28 @@ def test_an_unsure_task_is_said_in_the_headline(private_db, real_video):
         assert "Single-leg stance" in headline
         assert f"This may not be the {word} that was filmed: the notes under *{where}* say why" in headline
         assert any("The hold is short, so the call is unsure" in w.value for w in at.warning), viewer
+
+
+@pytest.mark.slow
+def test_squad_page_ranks_the_videos_and_names_the_ones_it_could_not_read(private_db, downloads):
+    # the sample step-down with pelvic drop and knee valgus (marked flags) and the clean one
+    flagged = Path(APP).parent / "sample_videos" / "step_down_right_front_drop_valgus.mp4"
+    clean = Path(APP).parent / "sample_videos" / "step_down_left_front_clean.mp4"
+    at = _fresh_app()
+    at.radio(key="page").set_value("Squad screening")
+    at.run()
+    uploader = at.file_uploader(key="squad_upload")
+    uploader.set_value([(clean.name, clean.read_bytes(), "video/mp4"),
+                        (flagged.name, flagged.read_bytes(), "video/mp4"),
+                        ("notes.mp4", b"not a video at all", "video/mp4")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert list(table["Video"]) == [flagged.name, clean.name]  # marked flags ranked first
+    assert list(table["Leg"]) == ["right", "left"] and set(table["Task"]) == {"Step-down"}
+    assert {"Contralateral pelvic drop", "Dynamic knee valgus"} <= set(table["Flags"].iloc[0].split(", "))
+    assert table["Pelvic drop °"].iloc[0] > 5.0
+    (problem,) = [e.value for e in at.error]
+    assert problem.startswith("**notes.mp4** was not analysed: 'notes.mp4' is not a video file")
+    rows = list(csv.reader(io.StringIO(downloads["text/csv"].decode())))
+    assert rows[0][:3] == ["video", "task", "side"] and [r[0] for r in rows[1:]] == [flagged.name, clean.name]
