@@ -179,6 +179,12 @@ def in_users_words(problem: InputProblem, stored: Path, name: str) -> str:
     return str(problem).replace(stored.name, name)
 
 
+def over_upload_limit(uploaded) -> str | None:
+    """``"250 MB; the limit is 200 MB"`` for an upload larger than the limit, else None."""
+    size_mb = uploaded.size / 2**20
+    return f"{size_mb:.0f} MB; the limit is {upload_limit_mb()} MB" if size_mb > upload_limit_mb() else None
+
+
 def upload_limit_mb() -> int:
     """The upload limit: Streamlit's ``server.maxUploadSize`` (MB, default 200), set in its config."""
     return int(st.get_option("server.maxUploadSize"))
@@ -292,9 +298,9 @@ def choose_video() -> tuple[Path, str, str] | None:
             choice = "(none)"
             st.caption("No sample videos are installed.")
     if uploaded is not None:
-        size_mb = uploaded.size / 2**20
-        if size_mb > upload_limit_mb():
-            st.error(f"This video is {size_mb:.0f} MB; the limit is {upload_limit_mb()} MB. "
+        too_large = over_upload_limit(uploaded)
+        if too_large:
+            st.error(f"This video is {too_large}. "
                      "Trim it to the exercise, or film at 1080p instead of 4K.")
             return None
         prune_uploads()
@@ -306,13 +312,18 @@ def choose_video() -> tuple[Path, str, str] | None:
     return None
 
 
-def run_analysis(video: tuple[Path, str, str], settings: dict):
+def analyse_stored(path: Path, digest: str, settings: dict):
     """Landmarks (cached by hash and model) then the assessment (cached by all settings)."""
+    landmarks = cached_landmarks(digest, settings["model"], str(path))
+    return cached_analysis(digest, settings["model"], settings["task"], settings["side"], settings["view"],
+                           settings["thresholds_toml"], landmarks)
+
+
+def run_analysis(video: tuple[Path, str, str], settings: dict):
+    """:func:`analyse_stored`, its problems shown on the page; the result names the video as uploaded."""
     path, digest, _ = video
     try:
-        landmarks = cached_landmarks(digest, settings["model"], str(path))
-        analysis = cached_analysis(digest, settings["model"], settings["task"], settings["side"], settings["view"],
-                                   settings["thresholds_toml"], landmarks)
+        analysis = analyse_stored(path, digest, settings)
     except InputProblem as problem:
         st.error(in_users_words(problem, path, video[2]))
         return None
@@ -878,14 +889,12 @@ def squad_cell(key: str, row: dict, audience: str):
 
 def squad_result(uploaded, settings: dict) -> tuple[dict | None, str]:
     """One uploaded video's result, or None with what went wrong (the squad goes on)."""
-    size_mb = uploaded.size / 2**20
-    if size_mb > upload_limit_mb():
-        return None, f"it is {size_mb:.0f} MB; the limit is {upload_limit_mb()} MB."
+    too_large = over_upload_limit(uploaded)
+    if too_large:
+        return None, f"it is {too_large}."
     path, digest = store_upload(uploaded.getvalue(), uploaded.name)
     try:
-        landmarks = cached_landmarks(digest, settings["model"], str(path))
-        analysis = cached_analysis(digest, settings["model"], settings["task"], settings["side"], settings["view"],
-                                   settings["thresholds_toml"], landmarks)
+        analysis = analyse_stored(path, digest, settings)
     except InputProblem as problem:
         return None, in_users_words(problem, path, Path(uploaded.name).name)
     except Exception as error:  # noqa: BLE001 - one video's failure must not lose the others
