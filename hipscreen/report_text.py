@@ -23,6 +23,31 @@ def _fmt(value) -> str:
     return "--" if value is None else f"{value:+.1f}"
 
 
+UNIT_WORDS = {"deg": "deg", "s": "s", "pelvis_widths": "pelvis widths"}
+
+
+def flag_summary(flag: dict) -> str:
+    """One flag in a line: code, side (and angle, for an asymmetry), value and threshold with units.
+
+    An asymmetry's value is right minus left, signed; its threshold applies either way.
+
+    >>> flag_summary({"code": "unsteady_stance", "side": "left", "value": 1.15, "threshold": 10.0, "unit": "s"})
+    'unsteady_stance (left): 1.15 s, threshold 10 s'
+    """
+    if "value_deg" in flag:
+        value, threshold, unit = flag["value_deg"], flag.get("threshold_deg"), "deg"
+    else:
+        value, threshold, unit = flag.get("value"), flag.get("threshold"), flag.get("unit", "")
+    digits = 1 if unit == "deg" else 2
+    value_text = f"{value:.{digits}f}"
+    where = flag.get("side") or "both sides"
+    if flag["code"] == "side_asymmetry" and flag.get("angle"):
+        where = f"{ANGLE_LABELS.get(flag['angle'], flag['angle'])}, more on the {where}"
+        value_text = f"right minus left {value:+.{digits}f}"
+    unit = UNIT_WORDS.get(unit, unit)
+    return f"{flag['code']} ({where}): {value_text} {unit}, threshold {threshold:g} {unit}"
+
+
 def summary_lines(result: dict) -> list[str]:
     """The headline of a result: task, view, per-side means, flags, warnings."""
     video = result["video"]
@@ -45,10 +70,7 @@ def summary_lines(result: dict) -> list[str]:
             mean = (stats.get(key) or {}).get("mean")
             parts.append(f"{label} {_fmt(mean)}")
         lines.append(f"  {side} stance ({plural(stats['events'], 'event')}, mean at peak, deg): " + ", ".join(parts))
-    for flag in result["flags"]:
-        value = flag.get("value_deg", flag.get("value"))
-        threshold = flag.get("threshold_deg", flag.get("threshold"))
-        lines.append(f"  FLAG {flag['severity']}: {flag['code']} ({flag['side']}) {value} vs {threshold}")
+    lines.extend(f"  FLAG {flag['severity']}: {flag_summary(flag)}" for flag in result["flags"])
     for name, per_side in (result.get("scores") or {}).items():
         for side, score in per_side.items():
             lines.append(f"  {name.replace('_', ' ')} score, {side}: {score['total']} ({score['band']})")
