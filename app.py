@@ -828,7 +828,7 @@ def change_table(changes, viewer: str) -> None:
 
 
 # -- the squad page --------------------------------------------------------------------------------------
-SQUAD_COLUMNS = {"video": "Video", "task": "Task", "side": "Leg", "events": "Events",
+SQUAD_COLUMNS = {"video": "Video", "task": "Task", "side": "Leg", "events": "Events", "worst": "Most severe",
                  "pelvic_drop_deg": "Pelvic drop °", "trunk_lean_deg": "Trunk lean °",
                  "knee_fppa_deg": "Knee FPPA °", "hip_adduction_deg": "Hip add. °",
                  "flags": "Flags", "note": "Note"}
@@ -870,6 +870,10 @@ def squad_page(settings: dict) -> None:
         st.caption("Flags and their thresholds are those of the single-video page (docs/MEASURES.md section 4). "
                    "Open a video on its own page for its curves, events and report. "
                    "A blank value was not measured; the note says why when it is the whole video.")
+        st.plotly_chart(squad_figure(rows, settings["viewer"], settings["thresholds_toml"]), width="stretch",
+                        key="squad_figure")
+        st.caption("Each bar is the mean at the peaks of one leg of one video, in the table's order; shading: "
+                   "the caution (orange) and marked (red) ranges of the flags.")
         st.download_button("Ranked table (CSV)", icon=":material/table_view:", data=outcome.csv_text(),
                            file_name="squad_hipscreen.csv", mime="text/csv", key="dl_squad", on_click="ignore")
     elif outcome.results:
@@ -879,12 +883,51 @@ def squad_page(settings: dict) -> None:
 
 
 def squad_cell(key: str, row: dict, audience: str):
-    """One cell of the squad table: task and flags in words, the rest as they are."""
+    """One cell of the squad table: task, flags and the most severe flag in words, the rest as they are."""
     if key == "task":
         return words.TASK_LABELS.get(row["task"], row["task"])
+    if key == "worst":
+        from hipscreen.batch import SEVERITY_RANK
+
+        severity = next((name for name, rank in SEVERITY_RANK.items() if rank == row["worst"]), "")
+        return words.SEVERITY_PATIENT.get(severity, severity) if audience == "patient" else severity
     if key == "flags":
         return ", ".join(words.flag_label(code, audience=audience) for code in row["flags"].split())
     return row[key]
+
+
+def squad_figure(rows: list[dict], viewer: str, thresholds_toml: str = "") -> go.Figure:
+    """The squad's four mean angles side by side: one bar per video and leg, threshold bands behind."""
+    keys = words.ANGLE_KEYS
+    labels = [f"{row['video']} · {row['side']}" for row in rows]
+    fig = make_subplots(rows=1, cols=len(keys), shared_yaxes=True, horizontal_spacing=0.04,
+                        subplot_titles=[f"{angle_label(k, viewer)} (°)" for k in keys])
+    bands = threshold_bands(thresholds_toml)
+    for col, key in enumerate(keys, start=1):
+        for side in ("left", "right"):
+            mine = [(label, row.get(key)) for label, row in zip(labels, rows) if row["side"] == side]
+            if not mine:
+                continue
+            fig.add_trace(go.Bar(x=[np.nan if v is None else v for _, v in mine], y=[label for label, _ in mine],
+                                 orientation="h", name=f"{side.capitalize()} leg", marker_color=SIDE_COLOURS[side],
+                                 text=["" if v is None else f"{v:+.1f}" for _, v in mine], textposition="outside",
+                                 cliponaxis=False, legendgroup=side, showlegend=col == 1,
+                                 hovertemplate="%{y}: %{x:+.1f}°<extra></extra>"), row=1, col=col)
+        seen = [row[key] for row in rows if row.get(key) is not None]
+        lo, hi = min(seen + [0.0]), max(seen + [0.0])
+        for start, stop, sev in bands.get(key, []):
+            left, right = min(start, stop), max(start, stop)
+            left, right = max(left, min(lo, start) - 3.0), min(right, max(hi, start) + 3.0)
+            if right > left:
+                fig.add_vrect(x0=left, x1=right, fillcolor="#ffa500" if sev == "caution" else "#ff0000",
+                              opacity=0.16 if sev == "caution" else 0.08, line_width=0, layer="below", row=1, col=col)
+                lo, hi = min(lo, left), max(hi, right)
+        pad = 0.18 * (hi - lo or 1.0)  # room for the values written beside the bars
+        fig.update_xaxes(range=[lo - pad, hi + pad], row=1, col=col)
+    fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")  # the table's order
+    fig.update_layout(height=140 + 34 * len(rows), margin=dict(l=10, r=10, t=70, b=30), bargap=0.3,
+                      barmode="overlay", legend=dict(orientation="h", yanchor="bottom", y=1.12, x=0))
+    return fig
 
 
 def squad_result(uploaded, settings: dict) -> tuple[dict | None, str]:

@@ -268,6 +268,17 @@ def test_squad_page_ranks_the_videos_and_names_the_ones_it_could_not_read(privat
     assert list(table["Leg"]) == ["right", "left"] and set(table["Task"]) == {"Step-down"}
     assert {"Contralateral pelvic drop", "Dynamic knee valgus"} <= set(table["Flags"].iloc[0].split(", "))
     assert table["Pelvic drop °"].iloc[0] > 5.0
+    assert list(table["Most severe"]) == ["marked", ""]
+    # the comparison chart: one bar per video and leg, the table's values, in the table's order
+    (chart,) = at.get("plotly_chart")
+    figure = json.loads(chart.proto.spec)
+    bars = {(t["name"], t["xaxis"]): t for t in figure["data"]}
+    right_drop = bars[("Right leg", "x")]  # first subplot: pelvic drop
+    assert right_drop["y"] == [f"{flagged.name} · right"]
+    assert right_drop["x"][0] == pytest.approx(table["Pelvic drop °"].iloc[0], abs=0.05)
+    left_fppa = bars[("Left leg", "x3")]  # third subplot: knee FPPA
+    assert left_fppa["x"][0] == pytest.approx(table["Knee FPPA °"].iloc[1], abs=0.05)
+    assert figure["layout"]["yaxis"]["categoryarray"] == [f"{flagged.name} · right", f"{clean.name} · left"]
     (problem,) = [e.value for e in at.error]
     assert problem.startswith("**notes.mp4** was not analysed: 'notes.mp4' is not a video file")
     rows = list(csv.reader(io.StringIO(downloads["text/csv"].decode())))
