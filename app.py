@@ -98,7 +98,8 @@ def cached_overlay(video_sha256: str, settings_key: str, _video_path: str, _anal
     out = UPLOAD_DIR / f"{video_sha256[:32]}-{hashlib.sha256(settings_key.encode()).hexdigest()[:12]}.overlay.mp4"
     if not out.is_file():
         partial = out.with_suffix(".partial.mp4")
-        write_overlay(_video_path, _analysis, partial, audience=json.loads(settings_key)["audience"])
+        drawing = json.loads(settings_key)
+        write_overlay(_video_path, _analysis, partial, audience=drawing["audience"], hide_face=drawing["hide_face"])
         partial.replace(out)
     return str(out)
 
@@ -246,10 +247,13 @@ def sidebar() -> dict:
                                 format_func=lambda s: "Recognise automatically" if s == "auto" else f"{s.capitalize()} leg")
     view = st.sidebar.selectbox("Filmed from", ("auto", "front", "back"), key="view",
                                 format_func=lambda v: {"auto": "Recognise automatically", "front": "The front", "back": "Behind"}[v])
+    hide_face = st.sidebar.checkbox("Hide the face", value=True, key="hide_face",
+                                    help="Cover the head with a mosaic in the video with the skeleton and in the "
+                                         "PDF report. The measurements never use the face.")
     model = "full"
     thresholds_toml = threshold_editor() if viewer == "Clinician" else ""
     return {"viewer": viewer, "page": page, "task": task, "side": side, "view": view, "model": model,
-            "thresholds_toml": thresholds_toml}
+            "hide_face": hide_face, "thresholds_toml": thresholds_toml}
 
 
 def threshold_editor() -> str:
@@ -341,10 +345,10 @@ def run_analysis(video: tuple[Path, str, str], settings: dict):
 
 def overlay_key(settings: dict) -> str:
     """What the overlay video depends on: not the thresholds (they change flags, not the drawing),
-    but the reader (plain angle names for a patient)."""
+    but the reader (plain angle names for a patient) and whether the face is hidden."""
     audience = "patient" if settings["viewer"] == "Patient" else "clinician"
-    return json.dumps({**{k: settings[k] for k in ("model", "task", "side", "view")}, "audience": audience},
-                      sort_keys=True)
+    return json.dumps({**{k: settings[k] for k in ("model", "task", "side", "view", "hide_face")},
+                       "audience": audience}, sort_keys=True)
 
 
 def analyse_page(settings: dict) -> None:
@@ -671,15 +675,13 @@ def exports(analysis, video, settings) -> None:
     audience = "patient" if settings["viewer"] == "Patient" else "clinician"
     patient = st.session_state.get("patient_code") or None
     cols = st.columns(3)
-    if settings["viewer"] == "Patient":
-        cols[0].download_button(
-            "PDF report", icon=":material/picture_as_pdf:",
-            data=lambda: build_report(analysis, video_path=video[0], patient=patient, audience=audience),
-            file_name=f"{stem}_hipscreen.pdf", mime="application/pdf", key="dl_pdf", on_click="ignore")
-        return
     cols[0].download_button(
-        "PDF report", icon=":material/picture_as_pdf:", data=lambda: build_report(analysis, video_path=video[0], patient=patient, audience=audience),
+        "PDF report", icon=":material/picture_as_pdf:",
+        data=lambda: build_report(analysis, video_path=video[0], patient=patient, audience=audience,
+                                  hide_face=settings["hide_face"]),
         file_name=f"{stem}_hipscreen.pdf", mime="application/pdf", key="dl_pdf", on_click="ignore")
+    if settings["viewer"] == "Patient":
+        return
     cols[1].download_button("CSV (per frame)", icon=":material/table_chart:", data=to_csv_text(analysis), file_name=f"{stem}_hipscreen.csv",
                             mime="text/csv", key="dl_csv", on_click="ignore")
     cols[2].download_button("JSON result", icon=":material/data_object:", data=to_json(analysis.result), file_name=f"{stem}_hipscreen.json",

@@ -109,6 +109,7 @@ def analyze(
     max_file_size_mb: Optional[float] = typer.Option(None, envvar="HIPSCREEN_MAX_FILE_SIZE_MB", help="Refuse files larger than this many MB (default 2048)."),
     max_pixels: Optional[int] = typer.Option(None, envvar="HIPSCREEN_MAX_PIXELS", help="Refuse frames of more pixels than this, width x height (default 8K: 33177600)."),
     time_limit_s: Optional[float] = typer.Option(None, envvar="HIPSCREEN_TIME_LIMIT_S", help="Stop the analysis after this many seconds."),
+    hide_face: bool = typer.Option(True, "--hide-face/--show-face", help="Cover the head with a mosaic on the overlay video and the PDF's key frames (the default), or show it."),
     correction: bool = typer.Option(True, "--correction/--no-correction", help="Move MediaPipe's hip, knee and ankle points towards the joint centres with the rule of docs/JOINT_CENTRES.md (on by default; applied only to front or back views within the range it was fitted on). --no-correction uses MediaPipe's points as they are."),
 ) -> None:
     """Analyse one video and write the result."""
@@ -149,13 +150,14 @@ def analyze(
     if pdf is not None:
         from hipscreen.report_pdf import build_report
 
-        pdf.write_bytes(build_report(analysis, video_path=video, patient=patient, audience=audience.value))
+        pdf.write_bytes(build_report(analysis, video_path=video, patient=patient, audience=audience.value,
+                                     hide_face=hide_face))
     if overlay is not None:
         from hipscreen.overlay import write_overlay
 
         bar = ProgressBar("Drawing overlay")
         try:
-            write_overlay(video, analysis, overlay, progress=bar)
+            write_overlay(video, analysis, overlay, progress=bar, hide_face=hide_face)
         finally:
             bar.close()
     if json_path != "-":

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from hipscreen.filming_guide import ANGLE_LABELS_CLINICIAN, ANGLES_WITHHELD_LINE, angles_withheld
+from hipscreen.privacy import head_ellipses, hide_head
 from vision.decode import iter_frames
 from vision.encode import H264Writer
 from vision.landmarks import SKELETON_EDGES, other_side
@@ -153,13 +154,15 @@ def frame_angles(series: dict[str, np.ndarray], i: int, side: str) -> dict[str, 
 
 
 def write_overlay(
-    video_path: str | Path, analysis, out_path: str | Path, *, progress=None, audience: str = "clinician"
+    video_path: str | Path, analysis, out_path: str | Path, *, progress=None, audience: str = "clinician",
+    hide_face: bool = True,
 ) -> Path:
     """Re-read the video and write the overlay MP4 (H.264) to ``out_path``.
 
     ``audience`` (``"clinician"`` or ``"patient"``) chooses the angle names drawn
     (:data:`OVERLAY_LABELS`). A result that gives no angle (a camera at an angle to the
-    person) gets the skeleton without values, and a line saying why.
+    person) gets the skeleton without values, and a line saying why. ``hide_face`` covers
+    the head in every frame (:mod:`hipscreen.privacy`).
 
     Frames are matched to the analysis by their order in the stream (the same decoder
     produced both), and checked against the analysis timestamps.
@@ -174,6 +177,7 @@ def write_overlay(
     withheld = angles_withheld(analysis.result)
     labels = {} if withheld else OVERLAY_LABELS[audience]
     note = ANGLES_WITHHELD_LINE if withheld else ""
+    heads = head_ellipses(track.xy_px) if hide_face else None
     with H264Writer(out_path, track.width, track.height, fps) as writer:
         for frame in iter_frames(video_path):
             i = frame.index
@@ -185,7 +189,8 @@ def write_overlay(
             if event is not None:
                 caption += f"  {noun} {event['index'] + 1}"
             angles = frame_angles(analysis.series, i, side) if side and not withheld else {}
-            writer.write(draw_frame(frame.rgb, frame_points(track, i), side=side, angles=angles, caption=caption,
+            rgb = frame.rgb if heads is None else hide_head(frame.rgb, heads[i])
+            writer.write(draw_frame(rgb, frame_points(track, i), side=side, angles=angles, caption=caption,
                                     labels=labels, note=note))
             if progress is not None and n:
                 progress((i + 1) / n)

@@ -11,7 +11,8 @@ Notes
 Key frames are read from the video at the event's peak time (presentation timestamps,
 seconds from the first frame) and drawn in pixels of the upright frame (x right, y down),
 scaled to the decoded frame's size. Left/right are the person's sides; the stance limb is
-drawn in orange, the other limb in blue.
+drawn in orange, the other limb in blue. The head is covered by a mosaic unless asked
+otherwise (:mod:`hipscreen.privacy`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from hipscreen.filming_guide import (
     no_flag_text,
     task_unsure,
 )
+from hipscreen.privacy import head_ellipses, hide_head
 from vision.decode import iter_frames
 from vision.landmarks import SKELETON_EDGES
 
@@ -287,12 +289,22 @@ def _key_events(result: dict) -> list[dict]:
 
 
 def key_frames(analysis_or_result: Any, *, video_path: str | Path | None,
-               layout: ReportLayout = ReportLayout(), audience: str = "clinician") -> list[Image.Image]:
-    """The drawn key frames of the report (one per side), empty without a readable video."""
+               layout: ReportLayout = ReportLayout(), audience: str = "clinician",
+               hide_face: bool = True) -> list[Image.Image]:
+    """The drawn key frames of the report (one per side), empty without a readable video.
+
+    With ``hide_face`` the head is covered (:mod:`hipscreen.privacy`); a frame whose head
+    cannot be placed (no landmarks) is then left out rather than printed with the face.
+    """
     result = _result_of(analysis_or_result)
     track = getattr(analysis_or_result, "track", None)
     if video_path is None or not Path(video_path).is_file():
         return []
+    heads = None
+    if hide_face:
+        if track is None or not len(track):
+            return []
+        heads = head_ellipses(track.xy_px)
     events = _key_events(result)
     frames = _read_frames_at(Path(video_path), [float(e["peak_s"]) for e in events],
                              max_side=layout.key_frame_max_side_px)
@@ -309,6 +321,11 @@ def key_frames(analysis_or_result: Any, *, video_path: str | Path | None,
             i = int(np.argmin(np.abs(np.asarray(track.times_s) - float(e["peak_s"]))))
             xy = np.asarray(track.xy_px[i])
             size = (int(track.width), int(track.height))
+        if heads is not None:
+            scale = np.array([rgb.shape[1] / size[0], rgb.shape[0] / size[1]] * 2)
+            if not np.all(np.isfinite(heads[i])):
+                continue
+            rgb = hide_head(rgb, heads[i] * scale)
         at_peak = e.get("at_peak") or {}
         lines = [f"{labels[k]}: {_deg(at_peak.get(k), signed=(k == 'trunk_lean_deg'))}" for k in ANGLE_KEYS]
         if angles_withheld(result):
@@ -391,6 +408,7 @@ def build_report(
     audience: str = "clinician",
     report_date: date | None = None,
     layout: ReportLayout = ReportLayout(),
+    hide_face: bool = True,
 ) -> bytes:
     """Render the report of one analysis as PDF bytes.
 
@@ -407,6 +425,8 @@ def build_report(
         ``"clinician"`` (all numbers, clinical words) or ``"patient"`` (plain words).
     report_date
         Date printed in the header; default today.
+    hide_face
+        Cover the head on the key frames (:func:`key_frames`); on by default.
 
     Returns
     -------
@@ -423,7 +443,8 @@ def build_report(
     pdf.add_page()
 
     _header(pdf, result, patient=patient, report_date=report_date or date.today())
-    images = key_frames(analysis_or_result, video_path=video_path, layout=layout, audience=audience)
+    images = key_frames(analysis_or_result, video_path=video_path, layout=layout, audience=audience,
+                        hide_face=hide_face)
     if images:
         _key_frames_and_sides(pdf, images, result, labels,
                               skeleton=getattr(analysis_or_result, "track", None) is not None)

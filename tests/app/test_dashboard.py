@@ -135,6 +135,16 @@ def test_upload_results_exports_and_cache(private_db, app_video, counted, downlo
     assert not at.exception
     assert "Angles over time" in [h.value for h in at.subheader]
 
+    # The face is hidden unless the reader asks to show it: another overlay video, same analysis.
+    assert at.sidebar.checkbox(key="hide_face").value is True
+    hidden_url = at.get("video")[0].proto.url
+    at.sidebar.checkbox(key="hide_face").uncheck()
+    at.run()
+    assert not at.exception
+    assert at.get("video")[0].proto.url != hidden_url
+    assert counted["estimate_landmarks"] == 1
+    at.sidebar.checkbox(key="hide_face").check()
+
     # Saving puts the session in the (private) database.
     at.text_input(key="patient_code").input("P-TEST")
     next(b for b in at.button if b.label == "Save session").click()
