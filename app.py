@@ -494,6 +494,22 @@ def threshold_bands(toml_text: str) -> dict[str, list[tuple[float, float, str]]]
     return bands
 
 
+BAND_STYLE = {"caution": {"fillcolor": "#ffa500", "opacity": 0.16}, "marked": {"fillcolor": "#ff0000", "opacity": 0.08}}
+
+
+def shown_bands(bands: list[tuple[float, float, str]], lo: float, hi: float) -> list[tuple[float, float, str]]:
+    """The threshold bands to draw beside data from ``lo`` to ``hi``, as (low end, high end, severity).
+
+    The open-ended band stops a little past the data (3 degrees), so the axis keeps its scale.
+    """
+    shown = []
+    for start, stop, sev in bands:
+        low, high = max(min(start, stop), min(lo, start) - 3.0), min(max(start, stop), max(hi, start) + 3.0)
+        if high > low:
+            shown.append((low, high, sev))
+    return shown
+
+
 STANCE_ANGLES = ("pelvic_drop_deg", "trunk_lean_deg")
 
 
@@ -532,14 +548,8 @@ def angle_figure(analysis, viewer: str, thresholds_toml: str = "") -> go.Figure:
                                      legendgroup=side, showlegend=row == 1), row=row, col=1)
         values = np.concatenate(finite) if finite else np.array([])
         lo, hi = (float(values.min()), float(values.max())) if values.size else (-10.0, 10.0)
-        for start, stop, sev in bands.get(key, []):
-            bottom, top = min(start, stop), max(start, stop)
-            # the open-ended band stops a little past the data, so the y axis keeps its scale
-            bottom = max(bottom, min(lo, start) - 3.0)
-            top = min(top, max(hi, start) + 3.0)
-            if top > bottom:
-                fig.add_hrect(y0=bottom, y1=top, fillcolor="#ffa500" if sev == "caution" else "#ff0000",
-                              opacity=0.16 if sev == "caution" else 0.08, line_width=0, row=row, col=1)
+        for bottom, top, sev in shown_bands(bands.get(key, []), lo, hi):
+            fig.add_hrect(y0=bottom, y1=top, line_width=0, row=row, col=1, **BAND_STYLE[sev])
         peaks = {"left": ([], []), "right": ([], [])}
         for event in events:
             value = (event.get("at_peak") or {}).get(key)
@@ -917,13 +927,9 @@ def squad_figure(rows: list[dict], viewer: str, thresholds_toml: str = "") -> go
                                  hovertemplate="%{y}: %{x:+.1f}°<extra></extra>"), row=1, col=col)
         seen = [row[key] for row in rows if row.get(key) is not None]
         lo, hi = min(seen + [0.0]), max(seen + [0.0])
-        for start, stop, sev in bands.get(key, []):
-            left, right = min(start, stop), max(start, stop)
-            left, right = max(left, min(lo, start) - 3.0), min(right, max(hi, start) + 3.0)
-            if right > left:
-                fig.add_vrect(x0=left, x1=right, fillcolor="#ffa500" if sev == "caution" else "#ff0000",
-                              opacity=0.16 if sev == "caution" else 0.08, line_width=0, layer="below", row=1, col=col)
-                lo, hi = min(lo, left), max(hi, right)
+        for left, right, sev in shown_bands(bands.get(key, []), lo, hi):
+            fig.add_vrect(x0=left, x1=right, line_width=0, layer="below", row=1, col=col, **BAND_STYLE[sev])
+            lo, hi = min(lo, left), max(hi, right)
         pad = 0.18 * (hi - lo or 1.0)  # room for the values written beside the bars
         fig.update_xaxes(range=[lo - pad, hi + pad], row=1, col=col)
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")  # the table's order
