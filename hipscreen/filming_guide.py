@@ -109,6 +109,18 @@ TASK_LABELS: dict[str, str] = {
 
 ANGLE_KEYS: tuple[str, ...] = ("pelvic_drop_deg", "trunk_lean_deg", "knee_fppa_deg", "hip_adduction_deg")
 
+UNIT_WORDS: dict[str, str] = {"deg": "deg", "s": "s", "pelvis_widths": "pelvis widths"}
+"""A flag's unit (the result's ``unit`` field, or ``deg`` for an angle flag) in words."""
+
+
+def flag_measure(flag: dict) -> tuple[float | None, float | None, str]:
+    """``(value, threshold, unit)`` of a flag: ``deg`` for an angle flag (``value_deg``,
+    ``threshold_deg``), else its ``value``, ``threshold`` and ``unit`` (``s``, ``pelvis_widths``)."""
+    if "value_deg" in flag or "threshold_deg" in flag:
+        return flag.get("value_deg"), flag.get("threshold_deg"), "deg"
+    return flag.get("value"), flag.get("threshold"), flag.get("unit", "")
+
+
 ANGLE_LABELS_CLINICIAN: dict[str, str] = {
     "pelvic_drop_deg": "Pelvic drop",
     "trunk_lean_deg": "Trunk lean",

@@ -38,10 +38,12 @@ from hipscreen.filming_guide import (
     DISCLAIMER,
     SEVERITY_PATIENT,
     TASK_LABELS,
+    UNIT_WORDS,
     angles_withheld,
     count_text,
     cut_event_note,
     flag_label,
+    flag_measure,
     leg_label,
     no_flag_text,
     task_unsure,
@@ -102,15 +104,16 @@ def _deg(value: Any, *, signed: bool = False, digits: int = 1) -> str:
 
 def flag_values(flag: dict) -> tuple[str, str]:
     """A flag's value and threshold as text: degrees for angles, else in the flag's unit."""
-    if "value_deg" in flag or "threshold_deg" in flag:
-        return _deg(flag.get("value_deg")), _deg(flag.get("threshold_deg"))
-    unit = {"s": "s", "pelvis_widths": "pelvis widths"}.get(flag.get("unit", ""), flag.get("unit", ""))
+    value, threshold, unit = flag_measure(flag)
+    if unit == "deg":
+        return _deg(value), _deg(threshold)
+    words = UNIT_WORDS.get(unit, unit)
     digits = 1 if unit == "s" else 2
 
     def fmt(v: Any) -> str:
-        return "–" if v is None else f"{float(v):.{digits}f} {unit}".strip()
+        return "–" if v is None else f"{float(v):.{digits}f} {words}".strip()
 
-    return fmt(flag.get("value")), fmt(flag.get("threshold"))
+    return fmt(value), fmt(threshold)
 
 
 def trigger_times_text(stretches: Any, *, limit: int = 6) -> str:

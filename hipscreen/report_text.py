@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hipscreen.filming_guide import TASK_UNSURE_LINE, angles_withheld, plural, task_unsure
+from hipscreen.filming_guide import TASK_UNSURE_LINE, UNIT_WORDS, angles_withheld, flag_measure, plural, task_unsure
 
 ANGLE_LABELS = {
     "pelvic_drop_deg": "pelvic drop",
@@ -23,9 +23,6 @@ def _fmt(value) -> str:
     return "--" if value is None else f"{value:+.1f}"
 
 
-UNIT_WORDS = {"deg": "deg", "s": "s", "pelvis_widths": "pelvis widths"}
-
-
 def flag_summary(flag: dict) -> str:
     """One flag in a line: code, side (and angle, for an asymmetry), value and threshold with units.
 
@@ -34,10 +31,7 @@ def flag_summary(flag: dict) -> str:
     >>> flag_summary({"code": "unsteady_stance", "side": "left", "value": 1.15, "threshold": 10.0, "unit": "s"})
     'unsteady_stance (left): 1.15 s, threshold 10 s'
     """
-    if "value_deg" in flag:
-        value, threshold, unit = flag["value_deg"], flag.get("threshold_deg"), "deg"
-    else:
-        value, threshold, unit = flag.get("value"), flag.get("threshold"), flag.get("unit", "")
+    value, threshold, unit = flag_measure(flag)
     digits = 1 if unit == "deg" else 2
     value_text = f"{value:.{digits}f}"
     where = flag.get("side") or "both sides"
