@@ -30,12 +30,12 @@ from plotly.subplots import make_subplots
 from hipscreen import filming_guide as words
 from hipscreen.filming_guide import plural
 from hipscreen.storage import SessionStore, default_db_path, history_rows
+from vision.decode import VIDEO_SUFFIXES
 from vision.errors import InputProblem
 
 LOG = logging.getLogger("hipscreen.app")
 APP_DIR = Path(__file__).resolve().parent
 SAMPLE_DIR = APP_DIR / "sample_videos"
-VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".webm", ".mkv")
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "hipscreen_uploads"
 UPLOAD_MAX_AGE_S = 24 * 3600
 VIEWERS = ("Patient", "Clinician", "Coach")

@@ -10,12 +10,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vision.decode import VIDEO_SUFFIXES
 from vision.errors import InputProblem
 
 from hipscreen.filming_guide import ANGLES_WITHHELD_LINE, TASK_UNSURE_LINE, angles_withheld, task_unsure
 from hipscreen.pipeline import AnalysisOptions
 
-VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".3gp"}
 TABLE_ANGLES = ("pelvic_drop_deg", "trunk_lean_deg", "knee_fppa_deg", "hip_adduction_deg")
 SEVERITY_RANK = {"marked": 2, "caution": 1, "info": 0}
 
@@ -66,10 +66,15 @@ def json_names(labels: list[str]) -> list[str]:
 
 
 def _analyse_one(
-    path: Path, out_dir: Path, options: AnalysisOptions, json_name: str | None = None, pdf: bool = False
+    path: Path,
+    out_dir: Path,
+    options: AnalysisOptions,
+    json_name: str | None = None,
+    pdf: bool = False,
+    hide_face: bool = True,
 ) -> tuple[Path, dict | None, str | None]:
-    """Worker: analyse one video, write its JSON (and its PDF report when ``pdf``); returns
-    (path, result, problem message).
+    """Worker: analyse one video, write its JSON (and its PDF report when ``pdf``, the face
+    covered on its key frames when ``hide_face``); returns (path, result, problem message).
 
     Any error is returned as that video's problem, so one bad video never loses the
     results of the others.
@@ -88,7 +93,7 @@ def _analyse_one(
     if pdf:
         from hipscreen.report_pdf import build_report
 
-        json_path.with_suffix(".pdf").write_bytes(build_report(analysis, video_path=path))
+        json_path.with_suffix(".pdf").write_bytes(build_report(analysis, video_path=path, hide_face=hide_face))
     return path, analysis.result, None
 
 
@@ -151,7 +156,13 @@ class BatchOutcome:
 
 
 def run_batch(
-    videos: list[Path], out_dir: Path, *, options: AnalysisOptions, workers: int | None = None, pdf: bool = False
+    videos: list[Path],
+    out_dir: Path,
+    *,
+    options: AnalysisOptions,
+    workers: int | None = None,
+    pdf: bool = False,
+    hide_face: bool = True,
 ) -> BatchOutcome:
     """Analyse ``videos`` over ``workers`` processes; writes one JSON each and ``summary.csv``.
 
@@ -168,6 +179,8 @@ def run_batch(
         no more processes than videos).
     pdf
         Also write each video's PDF report (for the clinician), named like its JSON.
+    hide_face
+        Cover the head on the reports' key frames (:mod:`hipscreen.privacy`).
 
     Notes
     -----
@@ -185,12 +198,12 @@ def run_batch(
     outcome = BatchOutcome(labels=dict(zip(videos, labels)))
     workers = min(workers or usable_cores(), max(1, len(videos)))
     if workers <= 1:
-        finished = [_analyse_one(v, out_dir, options, n, pdf) for v, n in zip(videos, names)]
+        finished = [_analyse_one(v, out_dir, options, n, pdf, hide_face) for v, n in zip(videos, names)]
     else:
         per_video = _single_core(options)
         with ProcessPoolExecutor(max_workers=workers) as pool:
             finished = list(pool.map(_analyse_one, videos, [out_dir] * len(videos), [per_video] * len(videos), names,
-                                     [pdf] * len(videos)))
+                                     [pdf] * len(videos), [hide_face] * len(videos)))
     for path, result, problem in finished:
         if problem is None:
             outcome.results.append((path, result))

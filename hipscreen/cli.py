@@ -175,6 +175,7 @@ def batch(
     model: Model = typer.Option(Model.full),
     config: Optional[Path] = typer.Option(None, help="A TOML file of flag thresholds."),
     pdf: bool = typer.Option(False, "--pdf", help="Also write each video's PDF report (clinician's words) next to its JSON."),
+    hide_face: bool = typer.Option(True, "--hide-face/--show-face", help="Cover the head with a mosaic on the reports' key frames (the default), or show it."),
 ) -> None:
     """Analyse many videos (a squad, a clinic's day) and rank them."""
     from hipscreen.batch import collect_videos, run_batch
@@ -186,7 +187,7 @@ def batch(
 
     options = AnalysisOptions(task=task.value, side=side.value, view=view.value, model=model.value,
                               config_path=str(config) if config else None)
-    outcome = run_batch(videos, out, options=options, workers=workers, pdf=pdf)
+    outcome = run_batch(videos, out, options=options, workers=workers, pdf=pdf, hide_face=hide_face)
     for path, message in outcome.failures:
         print(f"hipscreen: {path.name}: {message}", file=sys.stderr)
     sys.stdout.write(outcome.table_text())

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from hipscreen.filming_guide import TASK_UNSURE_LINE, UNIT_WORDS, angles_withheld, flag_measure, plural, task_unsure
+from hipscreen.filming_guide import (
+    ANGLE_LABELS_CLINICIAN,
+    TASK_UNSURE_LINE,
+    UNIT_WORDS,
+    angles_withheld,
+    flag_measure,
+    plural,
+    task_unsure,
+)
 
-ANGLE_LABELS = {
-    "pelvic_drop_deg": "pelvic drop",
-    "trunk_lean_deg": "trunk lean",
-    "knee_fppa_deg": "knee FPPA",
-    "hip_adduction_deg": "hip adduction",
-}
+# The clinician's labels, as they read inside a sentence ("knee FPPA", not "knee fppa").
+ANGLE_LABELS = {key: label[0].lower() + label[1:] for key, label in ANGLE_LABELS_CLINICIAN.items()}
 TASK_LABELS = {
     "step_down": "step-down",
     "single_leg_squat": "single-leg squat",

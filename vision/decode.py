@@ -249,6 +249,10 @@ def _open(file: Path) -> av.container.InputContainer:
         ) from exc
 
 
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".3gp", ".avi", ".mkv", ".webm")
+"""File name endings of the video containers below, as a folder listing or an upload
+form offers them (the decoder itself goes by the file's first bytes, not its name)."""
+
 _VIDEO_SIGNATURES = (
     (4, b"ftyp"),  # MP4, MOV, 3GP
     (0, b"\x1a\x45\xdf\xa3"),  # Matroska, WebM

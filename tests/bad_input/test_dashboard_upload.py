@@ -52,11 +52,16 @@ def load_upload_helper(upload_root: Path) -> dict:
             keep.append(node)
         elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in STDLIB:
             keep.append(node)
+        elif isinstance(node, ast.ImportFrom) and any(a.name in NEEDED for a in node.names):
+            only = ast.ImportFrom(module=node.module, names=[a for a in node.names if a.name in NEEDED], level=node.level)
+            keep.append(ast.copy_location(only, node))
         elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in NEEDED + ("APP_DIR",) for t in node.targets):
             keep.append(node)
         elif isinstance(node, ast.FunctionDef) and node.name in NEEDED:
             keep.append(node)
     found = {getattr(n, "name", None) for n in keep} | {
+        a.asname or a.name for n in keep if isinstance(n, ast.ImportFrom) for a in n.names
+    } | {
         t.id for n in keep if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)
     }
     missing = [name for name in NEEDED if name not in found]

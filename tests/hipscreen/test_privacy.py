@@ -135,3 +135,30 @@ def test_overlay_video_hides_the_face_unless_asked_to_show_it(real_video, tmp_pa
         assert difference[40:100, 295:340].mean() > 10  # the face
         # below the neck only the video coding's small ripples (it codes blocks of 16 pixels)
         assert difference[160:].mean() < 1.0
+
+
+def test_batch_reports_hide_the_face_unless_asked_to_show_it(monkeypatch, tmp_path):
+    """``hipscreen batch --pdf`` hands the choice to each report: hidden by default, shown with --show-face."""
+    from typer.testing import CliRunner
+
+    import hipscreen.batch
+    import hipscreen.pipeline
+    import hipscreen.report_pdf
+    from hipscreen.cli import app
+
+    video = tmp_path / "walk.mp4"
+    video.write_bytes(b"")  # never decoded: the analysis is replaced below
+    result = {"video": {"path": "walk.mp4"}, "task": None, "events": [], "flags": [], "sides": {}}
+    asked = []
+    monkeypatch.setattr(hipscreen.pipeline, "analyze", lambda path, options: SimpleNamespace(result=result))
+    monkeypatch.setattr(hipscreen.report_pdf, "build_report",
+                        lambda analysis, *, video_path, hide_face=True: asked.append(hide_face) or b"%PDF-")
+    monkeypatch.setattr(hipscreen.batch.BatchOutcome, "write_csv", lambda self, path: None)
+    monkeypatch.setattr(hipscreen.batch.BatchOutcome, "table_text", lambda self: "")
+
+    runner = CliRunner()
+    for extra in ([], ["--show-face"]):
+        run = runner.invoke(app, ["batch", str(video), "--out", str(tmp_path / "out"), "--workers", "1", "--pdf", *extra])
+        assert run.exit_code == 0, run.output
+    assert asked == [True, False]
+    assert (tmp_path / "out" / "walk.pdf").read_bytes() == b"%PDF-"
