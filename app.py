@@ -23,11 +23,10 @@ from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from hipscreen import filming_guide as words
+from hipscreen.charts import angle_figure, history_figure, squad_figure, threshold_bands
 from hipscreen.filming_guide import plural
 from hipscreen.storage import SessionStore, default_db_path, history_rows
 from vision.decode import VIDEO_SUFFIXES
@@ -40,15 +39,7 @@ UPLOAD_DIR = Path(tempfile.gettempdir()) / "hipscreen_uploads"
 UPLOAD_MAX_AGE_S = 24 * 3600
 VIEWERS = ("Patient", "Clinician", "Coach")
 PAGES = ("Analyse a video", "Squad screening", "Patient history")
-SIDE_COLOURS = {"left": "#1f77b4", "right": "#d62728"}
 SEVERITY_COLOURS = {"marked": "red", "caution": "orange", "info": "blue"}
-VERDICT_SYMBOLS = {"real change": "star", "within measurement error": "circle-open", "not comparable": "circle"}
-SERIES_KEYS = {
-    "pelvic_drop_deg": "pelvic_drop_{side}_stance_deg",
-    "trunk_lean_deg": "trunk_lean_{side}_stance_deg",
-    "knee_fppa_deg": "knee_fppa_{side}_deg",
-    "hip_adduction_deg": "hip_adduction_{side}_deg",
-}
 
 
 # -- the expensive and the cheap stage, cached ------------------------------------------
@@ -216,9 +207,13 @@ def percent(fraction) -> str:
     return "–" if fraction is None else f"{100 * float(fraction):.0f}%"
 
 
+def angle_labels(viewer: str) -> dict[str, str]:
+    """The angles' names in the words of this reader."""
+    return words.ANGLE_LABELS_PATIENT if viewer == "Patient" else words.ANGLE_LABELS_CLINICIAN
+
+
 def angle_label(key: str, viewer: str) -> str:
-    table = words.ANGLE_LABELS_PATIENT if viewer == "Patient" else words.ANGLE_LABELS_CLINICIAN
-    return table[key]
+    return angle_labels(viewer)[key]
 
 
 def task_label(task: str | None) -> str:
@@ -444,7 +439,9 @@ def expert_results(analysis, video, settings) -> None:
     if words.angles_withheld(result):
         st.caption("The camera was at an angle to the person: these curves are distorted by an unknown amount, "
                    "drawn only to show the timing of the movement; no value is read from them.")
-    st.plotly_chart(angle_figure(analysis, viewer, settings["thresholds_toml"]), width="stretch", key="angles_plot")
+    bands = threshold_bands(flag_rules(settings["thresholds_toml"]))
+    st.plotly_chart(angle_figure(analysis.series, analysis.result, angle_labels(viewer), bands), width="stretch",
+                    key="angles_plot")
     st.subheader("Flags")
     flags_panel(result, viewer)
     if viewer == "Clinician":
@@ -477,98 +474,6 @@ def sides_table(result: dict, viewer: str) -> None:
                f"on the right: {words.count_text(result, 'right')}.")
     if viewer == "Clinician":
         st.caption(" · ".join(f"{words.ANGLE_LABELS_CLINICIAN[k]}: {words.ANGLE_SIGNS[k]}" for k in words.ANGLE_KEYS))
-
-
-def threshold_bands(toml_text: str) -> dict[str, list[tuple[float, float, str]]]:
-    """Per angle, the (from, to, severity) bands of the flag thresholds in force.
-
-    ``to`` is +/-inf for the open-ended marked band.
-    """
-    bands: dict[str, list[tuple[float, float, str]]] = {}
-    for rule in flag_rules(toml_text).values():
-        angle, caution, marked = rule.get("angle"), rule.get("caution_deg"), rule.get("marked_deg")
-        if angle is None or caution is None or marked is None:
-            continue
-        beyond = np.inf if rule.get("direction", "above") == "above" else -np.inf
-        bands.setdefault(angle, []).extend([(caution, marked, "caution"), (marked, beyond, "marked")])
-    return bands
-
-
-BAND_STYLE = {"caution": {"fillcolor": "#ffa500", "opacity": 0.16}, "marked": {"fillcolor": "#ff0000", "opacity": 0.08}}
-
-
-def shown_bands(bands: list[tuple[float, float, str]], lo: float, hi: float) -> list[tuple[float, float, str]]:
-    """The threshold bands to draw beside data from ``lo`` to ``hi``, as (low end, high end, severity).
-
-    The open-ended band stops a little past the data (3 degrees), so the axis keeps its scale.
-    """
-    shown = []
-    for start, stop, sev in bands:
-        low, high = max(min(start, stop), min(lo, start) - 3.0), min(max(start, stop), max(hi, start) + 3.0)
-        if high > low:
-            shown.append((low, high, sev))
-    return shown
-
-
-STANCE_ANGLES = ("pelvic_drop_deg", "trunk_lean_deg")
-
-
-def own_events_mask(t: np.ndarray, events: list[dict], side: str) -> np.ndarray:
-    """True at the frames inside an event whose stance limb is ``side``."""
-    mask = np.zeros(t.shape, dtype=bool)
-    for event in events:
-        if event.get("side") == side:
-            mask |= (t >= event["start_s"]) & (t <= event["end_s"])
-    return mask
-
-
-def angle_figure(analysis, viewer: str, thresholds_toml: str = "") -> go.Figure:
-    """The four angles over time; events shaded by side, peaks marked, threshold bands."""
-    series, result = analysis.series, analysis.result
-    t = np.asarray(series["time_s"], dtype=float)
-    keys = words.ANGLE_KEYS
-    fig = make_subplots(rows=len(keys), cols=1, shared_xaxes=True, vertical_spacing=0.04,
-                        subplot_titles=[f"{angle_label(k, viewer)} (°)" for k in keys])
-    bands = threshold_bands(thresholds_toml)
-    events = result.get("events") or []
-    for row, key in enumerate(keys, start=1):
-        finite = []
-        for side in ("left", "right"):
-            y = np.asarray(series.get(SERIES_KEYS[key].format(side=side), np.full_like(t, np.nan)), dtype=float)
-            finite.append(y[np.isfinite(y)])
-            if key in STANCE_ANGLES:
-                # Pelvic drop and trunk lean with this leg as stance mean something only while
-                # it stands: bold inside its events, faint elsewhere (all faint without events).
-                fig.add_trace(go.Scatter(x=t, y=y, mode="lines", line=dict(color=SIDE_COLOURS[side], width=1),
-                                         opacity=0.3, hoverinfo="skip", legendgroup=side, showlegend=False),
-                              row=row, col=1)
-                y = np.where(own_events_mask(t, events, side), y, np.nan)
-            fig.add_trace(go.Scatter(x=t, y=y, mode="lines", name=f"{side.capitalize()} leg",
-                                     line=dict(color=SIDE_COLOURS[side], width=1.8),
-                                     legendgroup=side, showlegend=row == 1), row=row, col=1)
-        values = np.concatenate(finite) if finite else np.array([])
-        lo, hi = (float(values.min()), float(values.max())) if values.size else (-10.0, 10.0)
-        for bottom, top, sev in shown_bands(bands.get(key, []), lo, hi):
-            fig.add_hrect(y0=bottom, y1=top, line_width=0, row=row, col=1, **BAND_STYLE[sev])
-        peaks = {"left": ([], []), "right": ([], [])}
-        for event in events:
-            value = (event.get("at_peak") or {}).get(key)
-            if value is not None and event.get("side") in peaks:
-                peaks[event["side"]][0].append(event["peak_s"])
-                peaks[event["side"]][1].append(value)
-        for side, (px, py) in peaks.items():
-            if px:
-                fig.add_trace(go.Scatter(x=px, y=py, mode="markers", name=f"Peak, {side} leg",
-                                         marker=dict(color=SIDE_COLOURS[side], size=9, symbol="diamond",
-                                                     line=dict(color="black", width=1)),
-                                         legendgroup=side, showlegend=row == 1), row=row, col=1)
-    for event in events:
-        fig.add_vrect(x0=event["start_s"], x1=event["end_s"], fillcolor=SIDE_COLOURS.get(event.get("side"), "grey"),
-                      opacity=0.07, line_width=0)
-    fig.update_layout(height=190 * len(keys) + 90, margin=dict(l=10, r=10, t=80, b=30),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.03, x=0), hovermode="x unified")
-    fig.update_xaxes(title_text="Time (s)", row=len(keys), col=1)
-    return fig
 
 
 def flags_panel(result: dict, viewer: str) -> None:
@@ -756,33 +661,7 @@ def history_page(settings: dict) -> None:
     for before, after in zip(sessions, sessions[1:]):
         for change in compare(before.result, after.result):
             verdicts[(after.id, change.side, change.angle)] = change.verdict
-    keys = [k for k in words.ANGLE_KEYS if any(r["angle"] == k for r in rows)]
-    fig = make_subplots(rows=len(keys), cols=1, shared_xaxes=True, vertical_spacing=0.06,
-                        subplot_titles=[f"{angle_label(k, viewer)}: mean of the peaks (°)" for k in keys])
-    spans: dict[str, list[float]] = {}
-    for row_i, key in enumerate(keys, start=1):
-        for side in ("left", "right"):
-            pts = [r for r in rows if r["angle"] == key and r["side"] == side]
-            if not pts:
-                continue
-            spans.setdefault(key, []).extend(r["mean_deg"] for r in pts)
-            verdict = [verdicts.get((r["session_id"], side, key), "first session") for r in pts]
-            fig.add_trace(go.Scatter(
-                x=[r["recorded_at"] for r in pts], y=[r["mean_deg"] for r in pts], mode="lines+markers",
-                name=f"{side.capitalize()} leg", legendgroup=side, showlegend=row_i == 1,
-                line=dict(color=SIDE_COLOURS[side]),
-                marker=dict(symbol=[VERDICT_SYMBOLS.get(v, "circle") for v in verdict], size=11,
-                            line=dict(color=SIDE_COLOURS[side], width=2)),
-                text=verdict, hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}° (%{text})<extra></extra>",
-                error_y=dict(type="data", array=[r["sd_deg"] or 0 for r in pts], visible=True)), row=row_i, col=1)
-    for row_i, key in enumerate(keys, start=1):
-        # at least 10 degrees of axis, so that a fraction of a degree does not look like a slope
-        low, high = min(spans[key]), max(spans[key])
-        middle, half = (low + high) / 2, max((high - low) / 2 + 1.5, 5.0)
-        fig.update_yaxes(range=[middle - half, middle + half], row=row_i, col=1)
-    fig.update_layout(height=220 * len(keys) + 60, margin=dict(l=10, r=10, t=40, b=30),
-                      legend=dict(orientation="h", y=1.05, x=0))
-    st.plotly_chart(fig, width="stretch", key="history_plot")
+    st.plotly_chart(history_figure(rows, verdicts, angle_labels(viewer)), width="stretch", key="history_plot")
     st.caption("Each point: the mean of the peak values of one session (bars: SD over its events). "
                "Star: a real change from the session before. Open circle: within measurement error. "
                "Filled circle: the first session, or an angle with no known measurement error (hip adduction).")
@@ -882,7 +761,8 @@ def squad_page(settings: dict) -> None:
         st.caption("Flags and their thresholds are those of the single-video page (docs/MEASURES.md section 4). "
                    "Open a video on its own page for its curves, events and report. "
                    "A blank value was not measured; the note says why when it is the whole video.")
-        st.plotly_chart(squad_figure(rows, settings["viewer"], settings["thresholds_toml"]), width="stretch",
+        bands = threshold_bands(flag_rules(settings["thresholds_toml"]))
+        st.plotly_chart(squad_figure(rows, angle_labels(settings["viewer"]), bands), width="stretch",
                         key="squad_figure")
         st.caption("Each bar is the mean at the peaks of one leg of one video, in the table's order; shading: "
                    "the caution (orange) and marked (red) ranges of the flags.")
@@ -906,36 +786,6 @@ def squad_cell(key: str, row: dict, audience: str):
     if key == "flags":
         return ", ".join(words.flag_label(code, audience=audience) for code in row["flags"].split())
     return row[key]
-
-
-def squad_figure(rows: list[dict], viewer: str, thresholds_toml: str = "") -> go.Figure:
-    """The squad's four mean angles side by side: one bar per video and leg, threshold bands behind."""
-    keys = words.ANGLE_KEYS
-    labels = [f"{row['video']} · {row['side']}" for row in rows]
-    fig = make_subplots(rows=1, cols=len(keys), shared_yaxes=True, horizontal_spacing=0.04,
-                        subplot_titles=[f"{angle_label(k, viewer)} (°)" for k in keys])
-    bands = threshold_bands(thresholds_toml)
-    for col, key in enumerate(keys, start=1):
-        for side in ("left", "right"):
-            mine = [(label, row.get(key)) for label, row in zip(labels, rows) if row["side"] == side]
-            if not mine:
-                continue
-            fig.add_trace(go.Bar(x=[np.nan if v is None else v for _, v in mine], y=[label for label, _ in mine],
-                                 orientation="h", name=f"{side.capitalize()} leg", marker_color=SIDE_COLOURS[side],
-                                 text=["" if v is None else f"{v:+.1f}" for _, v in mine], textposition="outside",
-                                 cliponaxis=False, legendgroup=side, showlegend=col == 1,
-                                 hovertemplate="%{y}: %{x:+.1f}°<extra></extra>"), row=1, col=col)
-        seen = [row[key] for row in rows if row.get(key) is not None]
-        lo, hi = min(seen + [0.0]), max(seen + [0.0])
-        for left, right, sev in shown_bands(bands.get(key, []), lo, hi):
-            fig.add_vrect(x0=left, x1=right, line_width=0, layer="below", row=1, col=col, **BAND_STYLE[sev])
-            lo, hi = min(lo, left), max(hi, right)
-        pad = 0.18 * (hi - lo or 1.0)  # room for the values written beside the bars
-        fig.update_xaxes(range=[lo - pad, hi + pad], row=1, col=col)
-    fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")  # the table's order
-    fig.update_layout(height=140 + 34 * len(rows), margin=dict(l=10, r=10, t=70, b=30), bargap=0.3,
-                      barmode="overlay", legend=dict(orientation="h", yanchor="bottom", y=1.12, x=0))
-    return fig
 
 
 def squad_result(uploaded, settings: dict) -> tuple[dict | None, str]:
