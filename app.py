@@ -26,7 +26,8 @@ import numpy as np
 import streamlit as st
 
 from hipscreen import filming_guide as words
-from hipscreen.charts import angle_figure, history_figure, squad_figure, threshold_bands
+from hipscreen.chart_data import threshold_bands
+from hipscreen.charts import angle_figure, history_figure, squad_figure
 from hipscreen.filming_guide import plural
 from hipscreen.storage import SessionStore, default_db_path, history_rows
 from vision.decode import VIDEO_SUFFIXES

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -147,6 +147,9 @@ class Analysis:
     video : VideoInfo
     events : list
         :class:`metrics.events.base.Event` objects behind ``result["events"]``.
+    thresholds : metrics.flags.Thresholds, optional
+        The thresholds the flags were judged by (defaults with a clinic's file merged
+        over them): the report draws their bands.
     """
 
     result: dict
@@ -155,6 +158,7 @@ class Analysis:
     raw_track: LandmarkTrack
     video: VideoInfo
     events: list = field(default_factory=list)
+    thresholds: Any = None
 
 
 def estimate_landmarks(
@@ -396,6 +400,7 @@ def assess(
         raw_track=raw,
         video=video,
         events=list(events),
+        thresholds=thresholds,
     )
 
 

@@ -48,7 +48,9 @@ from hipscreen.filming_guide import (
     no_flag_text,
     task_unsure,
 )
+from hipscreen.chart_data import threshold_bands
 from hipscreen.privacy import head_ellipses, hide_head
+from hipscreen.report_curves import CAPTION, curves_height_mm, draw_angle_curves
 from vision.decode import iter_frames
 from vision.landmarks import SKELETON_EDGES
 
@@ -80,6 +82,8 @@ class ReportLayout:
     body_font_pt: float = 9.0
     table_font_pt: float = 8.0
     row_height_mm: float = 4.6
+    curve_panel_max_mm: float = 30.0
+    curve_panel_min_mm: float = 16.0
 
 
 # -- fonts ------------------------------------------------------------------------------
@@ -456,6 +460,7 @@ def build_report(
     _flags(pdf, result, audience)
     _score(pdf, result)
     _events(pdf, result, labels)
+    _curves(pdf, analysis_or_result, result, labels)
     _quality(pdf, result)
     return bytes(pdf.output())
 
@@ -667,6 +672,41 @@ def _events(pdf: _Report, result: dict, labels: dict[str, str]) -> None:
     cut_note = cut_event_note(result)
     if cut_note:
         pdf.paragraph(cut_note, size=7.5, rgb=(90, 90, 90))
+
+
+def _curves(pdf: _Report, analysis_or_result: Any, result: dict, labels: dict[str, str]) -> None:
+    """The four angles over time (clinician's report, from an Analysis), sized to the room left in two pages.
+
+    Left out for a patient (plain words only), for a result without its per-frame series,
+    and when the camera was at an angle to the person (no value is given then).
+    """
+    series = getattr(analysis_or_result, "series", None)
+    if pdf.audience == "patient" or not series or len(series.get("time_s", ())) < 2 or angles_withheld(result):
+        return
+    lay = pdf.layout
+    heading_mm = 12.0 + 8.0  # and the caption below
+
+    def room_per_panel() -> float:
+        room = pdf.h - pdf.b_margin - pdf.get_y() - heading_mm
+        return (room - curves_height_mm(0.0)) / len(ANGLE_KEYS)
+
+    if room_per_panel() < lay.curve_panel_min_mm:
+        if pdf.page_no() >= 2:
+            pdf.heading("Angles over time")
+            pdf.paragraph("The curves did not fit in the report's two pages; the CSV export holds every angle "
+                          "frame by frame.", size=7.5, rgb=(90, 90, 90))
+            return
+        pdf.add_page()
+    pdf.heading("Angles over time")
+    thresholds = getattr(analysis_or_result, "thresholds", None)
+    if thresholds is None:
+        from metrics.flags import load_thresholds
+
+        thresholds = load_thresholds()
+    draw_angle_curves(pdf, series, result, labels, threshold_bands(thresholds.table.get("flags", {})),
+                      x_mm=pdf.l_margin, y_mm=pdf.get_y(), width_mm=pdf.w - pdf.l_margin - pdf.r_margin,
+                      panel_height_mm=min(lay.curve_panel_max_mm, room_per_panel()))
+    pdf.paragraph(CAPTION, size=7.5, rgb=(90, 90, 90))
 
 
 def _quality(pdf: _Report, result: dict) -> None:

@@ -7,15 +7,8 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from hipscreen.charts import (
-    SIDE_COLOURS,
-    angle_figure,
-    history_figure,
-    own_events_mask,
-    shown_bands,
-    squad_figure,
-    threshold_bands,
-)
+from hipscreen.chart_data import SIDE_COLOURS, own_events_mask, shown_bands, threshold_bands
+from hipscreen.charts import angle_figure, history_figure, squad_figure
 from hipscreen.filming_guide import ANGLE_KEYS, ANGLE_LABELS_CLINICIAN
 
 RULES = {
