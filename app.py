@@ -440,7 +440,7 @@ def expert_results(analysis, video, settings) -> None:
     if words.angles_withheld(result):
         st.caption("The camera was at an angle to the person: these curves are distorted by an unknown amount, "
                    "drawn only to show the timing of the movement; no value is read from them.")
-    bands = threshold_bands(flag_rules(settings["thresholds_toml"]))
+    bands = threshold_bands(analysis.thresholds.table["flags"])  # those the flags were judged by
     st.plotly_chart(angle_figure(analysis.series, analysis.result, angle_labels(viewer), bands), width="stretch",
                     key="angles_plot")
     st.subheader("Flags")

@@ -22,6 +22,7 @@ from fpdf import FPDF
 
 from hipscreen.chart_data import SERIES_KEYS, SIDE_COLOURS, SIDES, STANCE_ANGLES, Band, own_events_mask, shown_bands
 from hipscreen.filming_guide import ANGLE_KEYS
+from metrics.events.signals import runs
 
 BAND_FILL = {"caution": ((255, 165, 0), 0.22), "marked": ((255, 0, 0), 0.13)}
 EVENT_FILL = ((0, 0, 0), 0.05)
@@ -106,15 +107,9 @@ def curves_height_mm(panel_height_mm: float, panels: int = len(ANGLE_KEYS)) -> f
     return LEGEND_HEIGHT_MM + panels * (TITLE_HEIGHT_MM + panel_height_mm + 1.5) + X_LABEL_HEIGHT_MM
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of each run of True, stop exclusive."""
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
-
-
 def _polyline(pdf: FPDF, scale: PanelScale, t: np.ndarray, y: np.ndarray) -> None:
     """The curve through the finite samples, broken where a value is missing."""
-    for start, stop in _runs(np.isfinite(y)):
+    for start, stop in runs(np.isfinite(y)):
         if stop - start >= 2:
             pdf.polyline([(scale.x(ti), scale.y(yi)) for ti, yi in zip(t[start:stop], y[start:stop])])
 
