@@ -574,7 +574,7 @@ def quality_panel(result: dict, viewer: str) -> None:
                 f"{name.replace('_', ' ')} {percent(frac)}" for name, frac in sorted(low.items(), key=lambda kv: -kv[1])))
         else:
             st.caption("No measured landmark was hard to see.")
-    warnings = quality.get("warnings") or []
+    warnings = words.video_notes(result, audience="patient" if viewer == "Patient" else "clinician")
     if not warnings:
         st.markdown("No problems with the video.")
     for warning in warnings:

@@ -42,6 +42,20 @@ def task_unsure(result: dict) -> bool:
     return bool(result.get("task") and result.get("task_detected") and detection.get("confident") is False)
 
 
+def video_notes(result: dict, *, audience: str) -> list[str]:
+    """The notes on the video for ``audience``.
+
+    A patient gets ``quality.patient_warnings``: what to film differently, in plain words, without
+    the tool's bookkeeping (a repaired left/right mix-up, a symmetry index not given). Everyone
+    else gets every note, ``quality.warnings``. A result saved before the patient's notes existed
+    gives every note to everyone.
+    """
+    quality = result.get("quality") or {}
+    if audience == "patient" and quality.get("patient_warnings") is not None:
+        return [str(w) for w in quality["patient_warnings"]]
+    return [str(w) for w in quality.get("warnings") or []]
+
+
 TASK_UNSURE_LINE = "task unsure: check it, or choose it by hand"
 """Beside the task's name when :func:`task_unsure`; the notes on the video say why."""
 

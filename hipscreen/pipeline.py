@@ -35,7 +35,7 @@ from vision.errors import InputProblem
 from vision.pose import estimate_pose
 from vision.track import LandmarkTrack, VideoInfo
 
-from hipscreen.filming_guide import BACK_VIEW_LIFT_HINT, no_event_advice
+from hipscreen.filming_guide import BACK_VIEW_LIFT_HINT, no_event_advice, plural
 from hipscreen.result import build_result
 
 TASKS = ("step_down", "single_leg_squat", "single_leg_stance", "gait")
@@ -274,15 +274,26 @@ def assess(
     if thresholds is None:
         thresholds = load_thresholds(options.config_path)
     quality = assess_quality(raw)
+    # Every note goes to the clinician (quality.warnings); a patient gets those that say what to
+    # film differently, in plain words (quality.patient_warnings), not the tool's bookkeeping.
     warnings = list(quality.warnings)
+    patient_warnings = list(quality.warnings)
+
+    def note(text: str, plain: str | None = "") -> None:
+        """Add a note; ``plain`` is the patient's version ("" the same text, None none)."""
+        warnings.append(text)
+        if plain is not None:
+            patient_warnings.append(plain or text)
 
     # Swaps are repaired on the raw landmarks: smoothing would blend a swapped frame.
     repaired = repair_swaps(raw)
     n_swapped = repaired.frames_repaired
     if n_swapped:
-        warnings.append(f"Left and right were mixed up by the pose model in {n_swapped} frames and were put right.")
+        swapped = plural(n_swapped, "frame")
+        note(f"Left and right were mixed up by the pose model in {swapped} and were put right.", None)
     cleaned = clean_track(repaired.track)
-    warnings.extend(cleaned.warnings)
+    for text in cleaned.warnings:
+        note(text)
     track = cleaned.track
 
     view_estimate = detect_view(track)
@@ -295,7 +306,7 @@ def assess(
         )
     view = view_estimate.view if options.view == "auto" else options.view
     if options.view != "auto" and view_estimate.view not in (options.view,):
-        warnings.append(
+        note(
             f"You chose the {options.view} view; the video looks like a {view_estimate.view} view "
             f"({view_estimate.reason})."
         )
@@ -304,17 +315,17 @@ def assess(
         yaw.yaw_deg, view=view, magnitude_deg=yaw.magnitude_deg, refuse=options.view == "auto"
     )
     if oblique.warned:
-        warnings.append(oblique.patient_text)
+        note(oblique.patient_text)
 
     roll = estimate_camera_roll(track)
     roll_deg = roll.roll_deg
     if roll_deg is None:
-        warnings.append(
+        note(
             "The phone's tilt could not be checked, because the person never stood still on both feet "
             "for half a second. Hold the phone level, and stand still on both feet for a moment at the start."
         )
     elif abs(roll_deg) > ROLL_WARNING_DEG:
-        warnings.append(
+        note(
             f"The phone was tilted by about {abs(roll_deg):.1f} degrees; pelvic drop and trunk lean "
             "include this tilt. Hold the phone level (use a stand or lean it on something flat)."
         )
@@ -327,7 +338,7 @@ def assess(
         if not check.clip_in_range:
             check = None
             if not oblique.warned:  # an oblique view has its own warning, with how to film
-                warnings.append(
+                note(
                     "The hip drop and the inward movement of the thigh may read a few degrees low in this "
                     "video, because the way it was filmed is unlike the videos the tool was checked on. "
                     "Film from straight in front or straight behind, with the whole body in view."
@@ -336,11 +347,11 @@ def assess(
     measured, series, detection, rule = _measure(track, events_track, check, options)
     joint_centres["rule"] = rule
     if detection.task is not None and not detection.events:
-        warnings.append(no_event_advice(detection.task, view))
+        note(no_event_advice(detection.task, view))
     elif detection.task is None and view == "back" and detection.feet_stayed_down:
-        warnings.append(f"{detection.reason} {BACK_VIEW_LIFT_HINT}")
+        note(f"{detection.reason} {BACK_VIEW_LIFT_HINT}")
     elif detection.task is None or not detection.confident:
-        warnings.append(detection.reason)
+        note(detection.reason, detection.plain_reason)
     events = list(detection.events)
 
     summary = summarize(events, series)
@@ -353,11 +364,12 @@ def assess(
         flags = [f for f in flags if f.unit != "deg"]
         summary = summarize(events, series, with_angles=False)
         if events:
-            warnings.append(ANGLES_WITHHELD_WARNING)
+            note(ANGLES_WITHHELD_WARNING, None)  # a patient reads it where the angles would be
     warnings.extend(summary.warnings)
+    patient_warnings.extend(summary.patient_warnings)
     scores = {}
     if detection.task == "step_down" and oblique.warned:
-        warnings.append("The lateral step-down score is not given: the camera was at an angle to the person.")
+        note("The lateral step-down score is not given: the camera was at an angle to the person.", None)
     elif detection.task == "step_down":
         scores["lateral_step_down"] = lateral_step_down_scores(measured, events, series, thresholds=thresholds)
 
@@ -369,7 +381,7 @@ def assess(
         task_detected=options.task == "auto" and detection.task is not None,
         view=view,
         camera_roll_deg=roll_deg,
-        quality={**quality.to_dict(), "warnings": warnings},
+        quality={**quality.to_dict(), "warnings": warnings, "patient_warnings": list(dict.fromkeys(patient_warnings))},
         events=summary_dict["events"],
         sides=summary_dict["sides"],
         asymmetry=summary_dict["asymmetry"],

@@ -47,6 +47,7 @@ from hipscreen.filming_guide import (
     leg_label,
     no_flag_text,
     task_unsure,
+    video_notes,
 )
 from hipscreen.chart_data import threshold_bands
 from hipscreen.privacy import head_ellipses, hide_head
@@ -720,7 +721,7 @@ def _quality(pdf: _Report, result: dict) -> None:
         f"Phone tilt (camera roll): {_deg(roll, signed=True)}." if roll is not None
         else "Phone tilt (camera roll) could not be estimated.",
     ]
-    warnings = [str(w) for w in quality.get("warnings") or []]
+    warnings = video_notes(result, audience=pdf.audience)
     if pdf.audience != "patient":  # the quality warnings already say it in plain words
         facts.append(f"Camera angle from square to the person (yaw): {_deg(yaw, signed=True)}." if yaw is not None
                      else "Camera angle from square to the person (yaw) could not be estimated.")

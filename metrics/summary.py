@@ -51,6 +51,18 @@ NOUNS = {"step_down": "repetition", "single_leg_squat": "repetition", "single_le
 LSI_MIN_MAGNITUDE_DEG = 1.0
 """Below this on both sides the limb symmetry index is not computed."""
 
+PATIENT_CUT_NOTE = (
+    "The video starts or stops in the middle of a movement, so that movement may be measured short of "
+    "its deepest point. Start recording before you begin, and stop after you have finished."
+)
+"""For a patient, in place of the notes on events cut by the video's start or end."""
+
+PATIENT_UNSEEN_NOTE = (
+    "Some moments could not be measured, because the joints were not seen clearly then. Wear clothes "
+    "that show the shape of the legs, and keep the whole body in view."
+)
+"""For a patient, in place of the notes on angles that could not be measured in an event."""
+
 
 def _rounded(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(float(value), digits)
@@ -140,12 +152,18 @@ class Asymmetry:
 
 @dataclass(frozen=True)
 class Summary:
-    """Everything :func:`summarize` finds; ``warnings`` explain every None."""
+    """Everything :func:`summarize` finds; ``warnings`` explain every None.
+
+    ``patient_warnings`` says what a patient needs of the same notes, in plain words and once
+    each: what to film differently. The notes on the symmetry index are for the clinician
+    only (a patient is not shown the index).
+    """
 
     events: tuple[EventSummary, ...]
     sides: dict[str, SideSummary]
     asymmetry: Asymmetry
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    patient_warnings: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict:
         """``{"events": [...], "sides": {...}, "asymmetry": {...}}`` as in OUTPUT.md.
@@ -221,11 +239,14 @@ def summarize(events: list[Event], angles, *, with_angles: bool = True) -> Summa
     Summary
     """
     warnings: list[str] = []
+    patient: list[str] = []
     event_summaries = []
     for i, event in enumerate(events):
         summary, missing = summarize_event(i, event, angles, with_angles=with_angles)
         event_summaries.append(summary)
         warnings.extend(missing)
+        if missing:
+            patient.append(PATIENT_UNSEEN_NOTE)
 
     sides = {}
     for side in SIDES:
@@ -237,11 +258,13 @@ def summarize(events: list[Event], angles, *, with_angles: bool = True) -> Summa
                 f"Every {side}-leg event was cut by the start or end of the video; their values are used, "
                 "but may miss the true peak."
             )
+            patient.append(PATIENT_CUT_NOTE)
         elif len(used) < len(mine):
             warnings.append(
                 f"{len(mine) - len(used)} {side}-leg event(s) cut by the start or end of the video are shown "
                 "but left out of the averages."
             )
+            patient.append(PATIENT_CUT_NOTE)
         stats = {a: _stat([s.at_peak[a] for s in used if s.at_peak[a] is not None]) for a in ANGLE_NAMES}
         sides[side] = SideSummary(side, len(mine), len(used), stats)
 
@@ -256,4 +279,6 @@ def summarize(events: list[Event], angles, *, with_angles: bool = True) -> Summa
                 f"The symmetry index of {LABELS[angle].lower()} is not given: the two sides go in opposite "
                 f"directions or are both within {LSI_MIN_MAGNITUDE_DEG:g} degree of zero (see right minus left)."
             )
-    return Summary(tuple(event_summaries), sides, Asymmetry(difference, lsi), tuple(warnings))
+    return Summary(
+        tuple(event_summaries), sides, Asymmetry(difference, lsi), tuple(warnings), tuple(dict.fromkeys(patient))
+    )

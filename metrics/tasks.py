@@ -179,6 +179,10 @@ class TaskDetection:
     feet_stayed_down : bool
         True when no task was found although both feet were seen: they stayed on the
         ground (:data:`NO_TASK_MESSAGE`), as opposed to being out of view.
+    patient_reason : str or None
+        For a patient, when the call is unsure: the doubt and what to do, in plain words
+        with no measurement in them (:attr:`plain_reason`). None when ``reason`` is plain
+        enough as it is.
     """
 
     task: str | None
@@ -189,6 +193,12 @@ class TaskDetection:
     events: tuple[Event, ...] = field(default_factory=tuple)
     set_by_user: bool = False
     feet_stayed_down: bool = False
+    patient_reason: str | None = None
+
+    @property
+    def plain_reason(self) -> str:
+        """``reason`` as a patient should read it."""
+        return self.patient_reason or self.reason
 
     def to_dict(self) -> dict:
         return {
@@ -259,6 +269,22 @@ def _gait_candidate(events: list[Event], params: TaskParams) -> tuple[TaskCandid
     if fits and not confident:
         reason += " The steps are few or do not alternate cleanly, so the call is unsure."
     return TaskCandidate("gait", len(complete), evidence), fits, confident, reason
+
+
+PATIENT_UNSURE_GAIT = (
+    "The tool is not sure this is walking: it saw only a few steps, or steps that did not go left, right, "
+    "left. Walk at least six steps straight towards or away from the phone, or choose the exercise by hand."
+)
+PATIENT_UNSURE_REPETITIONS = "The tool is not sure whether this is a step-down or a single-leg squat{why}. {advice}"
+PATIENT_SHORT_HOLD = (
+    "The tool is not sure this is a test of standing on one leg, because the foot was up for only {held}."
+    " Keep the foot up for at least 10 seconds, or choose the exercise by hand."
+)
+PATIENT_SQUAT_LIKE_HOLD = (
+    "The tool is not sure this is a test of standing on one leg: the foot was up for only {held}, "
+    "and the hips went down and up as in single-leg squats. If you were doing squats, choose that exercise by "
+    "hand; to stand on one leg, keep the foot up for at least 10 seconds."
+)
 
 
 def detect_task(
@@ -361,22 +387,31 @@ def _repetition_task(track, body, single_leg_reps, candidates, *, side, side_not
     else:
         what = "a single-leg squat on level ground (the other leg is held up)"
     reason = f"Repetitions on one leg: {evidence}, so {what}.{side_note}"
+    plain = None
     if not np.isfinite(foot):
         reason += (
             " Without the other foot a step-down cannot be told from a squat, so the call is unsure: "
             "keep both feet in the picture, or choose the task by hand."
         )
+        plain = PATIENT_UNSURE_REPETITIONS.format(
+            why=", because the raised foot was not seen",
+            advice="Keep both feet in the picture, or choose the exercise by hand.")
     elif not np.isfinite(reach):
         reason += (
             " Without the knees a squat's free foot held forwards can look as low as a step-down's, so the call "
             "is unsure: keep the whole legs in the picture, or choose the task by hand."
         )
+        plain = PATIENT_UNSURE_REPETITIONS.format(
+            why=", because the knees were not seen",
+            advice="Keep both legs, knees and feet, in the picture, or choose the exercise by hand.")
     elif unsure:
+        plain = PATIENT_UNSURE_REPETITIONS.format(why="", advice="If it is wrong, choose the exercise by hand.")
         reason += (
             " The other leg reaches about as low as the stance leg, so a step-down cannot be told from a squat "
             "and the call is unsure."
         )
-    return TaskDetection(rep_task, not unsure, reason, _common_side(events), tuple(candidates), tuple(events))
+    return TaskDetection(rep_task, not unsure, reason, _common_side(events), tuple(candidates), tuple(events),
+                         patient_reason=plain)
 
 
 def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams) -> TaskDetection:
@@ -393,7 +428,8 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
         if side != "auto":
             gait_events = [e for e in gait_events if e.side == side]
             gait_reason += side_note + " Only the chosen side's stance phases are kept."
-        return TaskDetection("gait", gait_confident, gait_reason, None, tuple(candidates), tuple(gait_events))
+        return TaskDetection("gait", gait_confident, gait_reason, None, tuple(candidates), tuple(gait_events),
+                             patient_reason=None if gait_confident else PATIENT_UNSURE_GAIT)
 
     # 2. repetitions on one leg (step-down or single-leg squat)
     rep_params: RepetitionParams = SINGLE_LEG_SQUAT_PARAMS
@@ -425,9 +461,13 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
         candidates.append(TaskCandidate("single_leg_stance", len(holds), evidence))
         confident = longest >= HoldParams().min_hold_s and longest >= params.confident_hold_s
         reason = f"Single-leg stance: {evidence}.{side_note}"
+        plain = None
         if not confident:
             reason += _short_hold_note(len(reps))
-        return TaskDetection("single_leg_stance", confident, reason, _common_side(holds), tuple(candidates), tuple(holds))
+            plain = (PATIENT_SQUAT_LIKE_HOLD if len(reps) >= 2 else PATIENT_SHORT_HOLD).format(
+                held="about a second" if longest < 1.5 else f"{longest:.0f} seconds")
+        return TaskDetection("single_leg_stance", confident, reason, _common_side(holds), tuple(candidates), tuple(holds),
+                             patient_reason=plain)
 
     reason = NO_TASK_MESSAGE
     feet_stayed_down = feet_seen >= params.min_feet_seen_share

@@ -80,6 +80,10 @@ def test_seen_at_an_angle_the_hold_is_kept_and_no_angle_is_given(square, oblique
     assert ANGLES_WITHHELD_WARNING in warnings
     assert any("filmed at an angle" in w and "To film again" in w for w in warnings)
     assert not any("could not be measured at its peak" in w for w in warnings)
+    # A patient reads how to film again here, and that no angle is shown where the angles would be.
+    plain = oblique["quality"]["patient_warnings"]
+    assert ANGLES_WITHHELD_WARNING not in plain
+    assert any("filmed at an angle" in w and "To film again" in w for w in plain)
 
 
 def test_seen_at_an_angle_no_angle_is_flagged_and_the_withheld_flags_are_listed(oblique):

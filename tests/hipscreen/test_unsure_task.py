@@ -85,3 +85,20 @@ def test_the_report_marks_it(short, long):
     assert "The hold is short, so the call is unsure" in shown.split("Video quality")[1]
     shown = text(long)
     assert "Single-leg stance (recognised automatically)" in shown and "unsure" not in shown
+
+
+def test_a_patient_reads_the_doubt_in_plain_words(short, long):
+    plain = short["quality"]["patient_warnings"]
+    assert any(w.startswith("The tool is not sure this is a test of standing on one leg, because the foot was up "
+                            "for only about a second. Keep the foot up for at least 10 seconds") for w in plain)
+    assert not any("call is unsure" in w or "hold(s)" in w for w in plain)
+    assert not any("not sure" in w for w in long["quality"]["patient_warnings"])
+
+    def quality_text(result, audience):
+        doc = pdfium.PdfDocument(build_report(result, audience=audience))
+        text = " ".join(" ".join(doc[i].get_textpage().get_text_range().split()) for i in range(len(doc)))
+        return text.split("Video quality")[1]
+
+    assert "The tool is not sure this is a test of standing on one leg" in quality_text(short, "patient")
+    assert "call is unsure" not in quality_text(short, "patient")
+    assert "The tool is not sure" not in quality_text(short, "clinician")

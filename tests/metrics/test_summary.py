@@ -7,7 +7,13 @@ import pytest
 
 from metrics.angles import ANGLE_NAMES, AngleSeries
 from metrics.events.base import make_event
-from metrics.summary import extreme_over, limb_symmetry_index_pct, summarize
+from metrics.summary import (
+    PATIENT_CUT_NOTE,
+    PATIENT_UNSEEN_NOTE,
+    extreme_over,
+    limb_symmetry_index_pct,
+    summarize,
+)
 
 T = np.arange(30) / 10.0
 
@@ -121,6 +127,24 @@ def test_without_angles_the_events_stay_and_every_value_is_none_without_blaming_
     # Only the cut event is still worth a warning; the caller says why no angle is given.
     assert len(blank.warnings) == 1 and "cut" in blank.warnings[0]
     assert any("symmetry index" in w for w in measured.warnings)
+
+
+def test_a_patient_gets_each_plain_note_once_and_not_the_symmetry_index():
+    lean = np.zeros(len(T))
+    lean[[2, 6]] = [2.0, -2.0]  # opposite sides' signs: the symmetry index is refused
+    fppa = np.full(len(T), 3.0)
+    fppa[[2, 6]] = np.nan  # not seen at two events' peaks
+    events = [event("left", 1, 2, 3), event("right", 5, 6, 8), event("right", 11, 12, 29, complete=False),
+              event("left", 0, 1, 2, complete=False)]
+    summary = summarize(events, series(trunk_lean_deg__left=lean, trunk_lean_deg__right=lean,
+                                       knee_fppa_deg__left=fppa, knee_fppa_deg__right=fppa))
+    assert sum("could not be measured at its peak" in w for w in summary.warnings) == 2
+    assert sum("cut by the start or end" in w for w in summary.warnings) == 2  # one per side
+    assert any("symmetry index of trunk lean" in w for w in summary.warnings)
+    assert summary.patient_warnings == (PATIENT_UNSEEN_NOTE, PATIENT_CUT_NOTE)
+
+    clean = summarize([event("left", 1, 2, 3)], series())
+    assert clean.warnings == clean.patient_warnings == ()
 
 
 @pytest.mark.parametrize(
