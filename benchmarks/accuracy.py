@@ -9,7 +9,9 @@ Printed per task and per angle: mean absolute error and bias (mean signed error)
 values at the event peaks, raw and corrected side by side; event recall and precision
 (a detected event matches a true one when its peak lies inside the true event, one to
 one, nearest peaks first); stance-side accuracy of the matched events; task accuracy;
-flag agreement (clips whose set of flag codes equals the truth's ``expected_flags``).
+flag agreement (clips whose set of flag codes equals the truth's ``expected_flags``); the
+camera roll (MEASURES.md section 2): how many clips get an estimate, and its mean absolute
+error against the rendering camera's roll.
 
 Usage::
 
@@ -52,6 +54,18 @@ class ClipOutcome:
     flags_detected: tuple[str, ...] = ()
     flags_expected: tuple[str, ...] = ()
     problem: str | None = None
+    roll_error_deg: float | None = None
+    """The estimated camera roll minus the true one; None when the clip got no estimate."""
+
+
+def true_roll_deg(truth: dict) -> float | None:
+    """The rendering camera's roll in the result's convention (positive clockwise on the screen).
+
+    ``digital_patients.camera.PhoneCamera.roll_deg`` is positive when the scene appears
+    turned counter-clockwise, so the sign is flipped.
+    """
+    roll = (truth.get("camera") or {}).get("roll_deg")
+    return None if roll is None else -float(roll)
 
 
 def match_events(true_events: list[dict], detected: list[dict]) -> list[tuple[int, int]]:
@@ -91,7 +105,12 @@ def score_clip(truth: dict, result: dict, *, clip: str, mode: str) -> ClipOutcom
         n_true=len(truth["events"]), n_detected=len(detected), n_matched=len(pairs), side_right=side_right,
         errors=errors, flags_detected=tuple(sorted({f["code"] for f in result.get("flags", [])})),
         flags_expected=tuple(sorted(truth.get("expected_flags", []))),
+        roll_error_deg=_roll_error(result.get("camera_roll_deg"), true_roll_deg(truth)),
     )
+
+
+def _roll_error(estimate: float | None, truth: float | None) -> float | None:
+    return None if estimate is None or truth is None else float(estimate) - truth
 
 
 def run_clip(video: Path, truth: dict, *, cache: Path | None = None) -> list[ClipOutcome]:
@@ -132,6 +151,8 @@ class Summary:
     flags_agree: int
     mae_deg: dict[str, float]
     bias_deg: dict[str, float]
+    roll_estimated: int = 0
+    roll_mae_deg: float = float("nan")
 
     @property
     def recall(self) -> float:
@@ -153,12 +174,14 @@ def summarize(outcomes: list[ClipOutcome]) -> Summary:
         e = e[np.isfinite(e)]
         mae[a] = float(np.mean(np.abs(e))) if e.size else float("nan")
         bias[a] = float(np.mean(e)) if e.size else float("nan")
+    roll = [o.roll_error_deg for o in outcomes if o.roll_error_deg is not None]
     return Summary(
         events_true=sum(o.n_true for o in outcomes), events_detected=sum(o.n_detected for o in outcomes),
         events_matched=sum(o.n_matched for o in outcomes), side_right=sum(o.side_right for o in outcomes),
         tasks_right=sum(o.detected_task == o.task for o in outcomes), clips=len(outcomes),
         flags_agree=sum(set(o.flags_detected) == set(o.flags_expected) for o in outcomes),
         mae_deg=mae, bias_deg=bias,
+        roll_estimated=len(roll), roll_mae_deg=float(np.mean(np.abs(roll))) if roll else float("nan"),
     )
 
 
@@ -170,8 +193,8 @@ def table(outcomes: list[ClipOutcome]) -> str:
              "",
              "| task | clips | events | " + " | ".join(f"{SHORT[a]} raw | {SHORT[a]} corr." for a in ANGLE_NAMES)
              + " | recall raw / corr. | precision raw / corr. | stance side raw / corr. | task right | "
-               "flags agree raw / corr. |",
-             "|---|---|---|" + "---|---|" * len(ANGLE_NAMES) + "---|---|---|---|---|"]
+               "flags agree raw / corr. | camera roll: clips estimated, MAE |",
+             "|---|---|---|" + "---|---|" * len(ANGLE_NAMES) + "---|---|---|---|---|---|"]
     for task in tasks:
         s = {m: summarize([o for o in outcomes if o.mode == m and (task == "all" or o.task == task)]) for m in MODES}
         cells = []
@@ -183,7 +206,8 @@ def table(outcomes: list[ClipOutcome]) -> str:
             f"| {task} | {r.clips} | {r.events_true} | " + " | ".join(cells)
             + f" | {r.recall:.2f} / {c.recall:.2f} | {r.precision:.2f} / {c.precision:.2f} "
               f"| {r.side_accuracy:.2f} / {c.side_accuracy:.2f} | {r.tasks_right}/{r.clips} / {c.tasks_right}/{c.clips} "
-              f"| {r.flags_agree}/{r.clips} / {c.flags_agree}/{c.clips} |"
+              f"| {r.flags_agree}/{r.clips} / {c.flags_agree}/{c.clips} "
+              f"| {c.roll_estimated}/{c.clips}, {c.roll_mae_deg:.2f} |"
         )
     problems = [f"- {o.clip} ({o.mode}): {o.problem}" for o in outcomes if o.problem]
     if problems:

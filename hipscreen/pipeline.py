@@ -4,8 +4,9 @@ Two stages, so that a user interface can cache the expensive one:
 
 - :func:`estimate_landmarks` runs the pose model over the video (seconds to minutes);
 - :func:`assess` does everything after the landmarks (milliseconds): quality checks,
-  cleaning, view, camera roll, joint centres, angles, task, events, summaries, flags,
-  scores and the JSON result.
+  cleaning, view, joint centres, angles, task, events, camera roll (looked for outside the
+  single-leg events, or read from whole strides of walking), summaries, flags, scores and
+  the JSON result.
 
 :func:`analyze` is both in a row.
 """
@@ -29,7 +30,7 @@ from metrics.scores import lateral_step_down_scores
 from metrics.summary import summarize
 from metrics.swap import repair_swaps
 from metrics.tasks import detect_task
-from metrics.view import detect_view, estimate_camera_roll, estimate_camera_yaw
+from metrics.view import detect_view, estimate_camera_roll, estimate_camera_yaw, estimate_walking_roll
 from vision.decode import DecodeLimits, probe_video
 from vision.errors import InputProblem
 from vision.pose import estimate_pose
@@ -317,19 +318,6 @@ def assess(
     if oblique.warned:
         note(oblique.patient_text)
 
-    roll = estimate_camera_roll(track)
-    roll_deg = roll.roll_deg
-    if roll_deg is None:
-        note(
-            "The phone's tilt could not be checked, because the person never stood still on both feet "
-            "for half a second. Hold the phone level, and stand still on both feet for a moment at the start."
-        )
-    elif abs(roll_deg) > ROLL_WARNING_DEG:
-        note(
-            f"The phone was tilted by about {abs(roll_deg):.1f} degrees; pelvic drop and trunk lean "
-            "include this tilt. Hold the phone level (use a stand or lean it on something flat)."
-        )
-
     joint_centres = {"requested": options.correction, "applied": False, "reason": "switched off", "rule": None}
     check = None
     if options.correction:
@@ -346,6 +334,23 @@ def assess(
     events_track = with_hidden_feet(track, hidden_feet_track(repaired.track))
     measured, series, detection, rule = _measure(track, events_track, check, options)
     joint_centres["rule"] = rule
+
+    single_leg = [] if detection.task == "gait" else [(e.start_s, e.end_s) for e in detection.events]
+    roll = estimate_camera_roll(track, single_leg_spans=single_leg)
+    if roll.roll_deg is None and detection.task == "gait":  # walkers seldom stand still: read it from the strides
+        roll = estimate_walking_roll(track, detection.events)
+    roll_deg = roll.roll_deg
+    if roll_deg is None:
+        note(
+            "The phone's tilt could not be checked, because the person never stood still on both feet "
+            "for half a second. Hold the phone level, and stand still on both feet for a moment at the start."
+        )
+    elif abs(roll_deg) > ROLL_WARNING_DEG:
+        note(
+            f"The phone was tilted by about {abs(roll_deg):.1f} degrees; pelvic drop and trunk lean "
+            "include this tilt. Hold the phone level (use a stand or lean it on something flat)."
+        )
+
     if detection.task is not None and not detection.events:
         note(no_event_advice(detection.task, view))
     elif detection.task is None and view == "back" and detection.feet_stayed_down:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.accuracy import TARGET_MAE_DEG, match_events, run, score_clip, summarize
+from benchmarks.accuracy import TARGET_MAE_DEG, match_events, run, score_clip, summarize, true_roll_deg
 from hipscreen.pipeline import AnalysisOptions
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_videos"
@@ -39,12 +39,39 @@ def test_scores_count_sides_errors_and_flags():
     assert s.bias_deg["pelvic_drop_deg"] == pytest.approx(0.5)
 
 
+def test_the_camera_roll_is_scored_in_the_results_convention():
+    # The renderer's roll is positive when the scene turns counter-clockwise; the result's when
+    # it turns clockwise.
+    truth = {"task": "gait", "events": [], "camera": {"roll_deg": 2.0}}
+    assert true_roll_deg(truth) == -2.0
+    rolled = score_clip(truth, {"events": [], "camera_roll_deg": -1.5}, clip="a", mode="corrected")
+    unknown = score_clip(truth, {"events": [], "camera_roll_deg": None}, clip="b", mode="corrected")
+    assert rolled.roll_error_deg == pytest.approx(0.5) and unknown.roll_error_deg is None
+    s = summarize([rolled, unknown])
+    assert (s.roll_estimated, s.roll_mae_deg) == (1, pytest.approx(0.5))
+
+
 @pytest.fixture(scope="module")
-def sample_outcomes():
+def sample_run():
     """Every committed sample through the real pipeline, raw and corrected (about a minute)."""
     outcomes = run([SAMPLES])
     assert len(outcomes) == 2 * N_SAMPLES, "committed sample clips missing"
-    return {mode: summarize([o for o in outcomes if o.mode == mode]) for mode in ("raw", "corrected")}
+    return outcomes
+
+
+@pytest.fixture(scope="module")
+def sample_outcomes(sample_run):
+    return {mode: summarize([o for o in sample_run if o.mode == mode]) for mode in ("raw", "corrected")}
+
+
+@pytest.mark.slow
+def test_walking_samples_get_the_camera_roll_from_their_strides(sample_run):
+    # Nobody stands still in the treadmill samples: the roll comes from whole strides
+    # (metrics.view.estimate_walking_roll), against the rendering camera's known roll.
+    gait = [o for o in sample_run if o.task == "gait" and o.mode == "corrected"]
+    assert len(gait) == 2
+    assert all(o.roll_error_deg is not None and abs(o.roll_error_deg) < 1.0 for o in gait), [
+        (o.clip, o.roll_error_deg) for o in gait]
 
 
 @pytest.mark.slow

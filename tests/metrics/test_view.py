@@ -1,5 +1,6 @@
 """detect_view and estimate_camera_roll on synthetic people with a known view and roll."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -12,6 +13,7 @@ from metrics.view import (
     YawParams,
     detect_view,
     estimate_camera_roll,
+    estimate_walking_roll,
     estimate_camera_yaw,
     upright_frames,
 )
@@ -418,3 +420,66 @@ def test_frontal_real_clip_is_not_warned(real_video):
     assert result["details"]["camera_yaw"]["oblique_warning"] is None
     assert result["details"]["angles_withheld_for_camera_angle"] is False
     assert all(v is not None for e in result["events"] for v in e["at_peak"].values())
+
+
+# -- camera roll from walking and around single-leg events --------------------------------
+
+STRIDE_S = 1.0
+UPPER_BODY = [i for i, n in enumerate(LANDMARK_NAMES) if not any(j in n for j in ("hip", "knee", "ankle", "heel", "foot"))]
+
+
+def _walking(roll_deg: float, duration_s=4.0) -> tuple[LandmarkTrack, list]:
+    """A person walking on the spot: the upper body sways 40 px to each side in turn once per
+    stride (towards each stance leg), the whole picture turned by ``roll_deg``. Left foot
+    contacts at 0, 1, 2, 3 s and right ones half a stride later, each stance phase 0.6 s."""
+    from metrics.events.base import make_event
+
+    t = np.arange(round(duration_s * FPS)) / FPS
+    frames = np.repeat(_xy(_front_pose())[None], len(t), axis=0)
+    frames[:, UPPER_BODY, 0] += 40.0 * np.sin(2 * math.pi * t / STRIDE_S)[:, None]
+    frames = np.stack([_rotate(f, roll_deg) for f in frames])
+    events = []
+    for side, first_s in (("left", 0.0), ("right", STRIDE_S / 2)):
+        for start_s in np.arange(first_s, duration_s - 0.6, STRIDE_S):
+            start = round(start_s * FPS)
+            events.append(make_event("gait", side, t, start, start + 5, start + round(0.6 * FPS)))
+    return _track(frames), sorted(events, key=lambda e: e.start_s)
+
+
+@pytest.mark.parametrize("roll_deg", [pytest.param(r, id=f"roll{r:+g}") for r in (-4.0, 0.0, 2.5)])
+def test_walking_roll_from_whole_strides(roll_deg):
+    track, events = _walking(roll_deg)
+    assert estimate_camera_roll(track).roll_deg is None  # nobody stands still
+    estimate = estimate_walking_roll(track, events)
+    # the sway averages out over each whole stride: what is left is the roll, with the standing sign
+    assert estimate.method == "walking_body_axis"
+    assert estimate.roll_deg == pytest.approx(roll_deg, abs=0.05)
+    assert "5 whole strides" in estimate.reason  # left 0-1, 1-2, 2-3; right 0.5-1.5, 1.5-2.5
+
+
+def test_walking_roll_needs_two_whole_strides_of_complete_phases():
+    track, events = _walking(3.0, duration_s=2.0)  # left contacts 0 and 1 s, right 0.5 s: one stride
+    estimate = estimate_walking_roll(track, events)
+    assert estimate.roll_deg is None and estimate.method == "none"
+    assert "1 whole stride(s)" in estimate.reason
+    track, events = _walking(3.0)
+    cut = [dataclasses.replace(e, complete=False) if e.side == "right" else e for e in events]
+    assert estimate_walking_roll(track, cut).roll_deg == pytest.approx(3.0, abs=0.05)  # the left strides
+    only_first = [e for e in events if e.start_s < 1.6]
+    assert estimate_walking_roll(track, only_first).roll_deg == pytest.approx(3.0, abs=0.05)  # left 0-1, right 0.5-1.5
+
+
+def test_standing_is_looked_for_outside_single_leg_events():
+    # 0-1.5 s: still, but the body shifted over one foot (its centre line 8 degrees off);
+    # 1.7-3 s: standing on both feet, the phone rolled 2 degrees.
+    t = np.arange(90) / FPS
+    upright = _xy(_front_pose())
+    frames = np.stack([_rotate(upright, 8.0 if ti < 1.6 else 2.0) for ti in t])
+    frames += np.random.default_rng(1).normal(0.0, 0.3, frames.shape)
+    track = _track(frames)
+    assert estimate_camera_roll(track).roll_deg == pytest.approx(8.0, abs=0.1)  # the longer stretch
+    estimate = estimate_camera_roll(track, single_leg_spans=[(0.2, 1.4)])
+    assert estimate.roll_deg == pytest.approx(2.0, abs=0.1)
+    assert estimate.start_s >= 1.4 + RollParams().single_leg_margin_s - 1e-9
+    nothing_left = estimate_camera_roll(track, single_leg_spans=[(0.2, 1.4), (2.0, 2.6)])
+    assert nothing_left.roll_deg is None and "single-leg event" in nothing_left.reason
