@@ -15,9 +15,11 @@ Side
 
 Camera roll
     From the longest stretch of quiet standing on both feet (both heels and the shoulders
-    keep still, both legs look equally long): the body's centre line from between the
-    ankles to between the shoulders is then vertical, so its tilt in the image is the
-    roll. The floor line through the feet is a cross-check.
+    keep still, both legs look equally long, neither foot off the ground, away from the
+    single-leg events): the body's centre line from between the ankles to between the
+    shoulders is then vertical, so its tilt in the image is the roll. The floor line
+    through the feet is a cross-check. A walker who never stands still: the same line
+    averaged over whole strides, in which the sway to each side cancels.
 
 Camera yaw (how obliquely the person is filmed)
     From MediaPipe's world landmarks, which are in a camera-aligned frame (metres,
@@ -35,8 +37,8 @@ Camera yaw (how obliquely the person is filmed)
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np

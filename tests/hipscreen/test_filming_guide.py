@@ -1,8 +1,8 @@
-"""The words shared by the dashboard and the report for events cut by the video."""
+"""The words shared by the dashboard and the report: events cut by the video, notes per reader."""
 
 from __future__ import annotations
 
-from hipscreen.filming_guide import averaged_count, count_text, cut_event_note, leg_label
+from hipscreen.filming_guide import averaged_count, count_text, cut_event_note, leg_label, video_notes
 from metrics.summary import summarize
 from tests.metrics.test_summary import event, series
 
@@ -48,3 +48,12 @@ def test_no_flag_means_no_finding_only_when_something_was_measured():
         assert no_flag_text(measured, audience=audience) != NOTHING_MEASURED
     assert "usual limits" in no_flag_text(measured, audience="patient")
     assert "thresholds" in no_flag_text(measured, audience="clinician")
+
+
+def test_video_notes_per_audience_and_for_a_result_saved_before_the_patients_notes():
+    result = {"quality": {"warnings": ["A", "B"], "patient_warnings": ["plain A"]}}
+    assert video_notes(result, audience="clinician") == ["A", "B"]
+    assert video_notes(result, audience="patient") == ["plain A"]
+    assert video_notes({"quality": {"warnings": ["A", "B"], "patient_warnings": []}}, audience="patient") == []
+    older = {"quality": {"warnings": ["A"]}}
+    assert video_notes(older, audience="patient") == video_notes(older, audience="clinician") == ["A"]
