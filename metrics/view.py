@@ -273,6 +273,17 @@ def _line_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return signed_angle_2d(np.array([1.0, 0.0]), np.where(a_is_left, b - a, a - b))
 
 
+def _centre_line(track: LandmarkTrack) -> tuple[np.ndarray, np.ndarray]:
+    """The body's centre line per frame: (mid-ankle, mid-shoulder), pixels, shape (T, 2) each."""
+    p = track.point
+    return midpoint(p("left_ankle"), p("right_ankle")), midpoint(p("left_shoulder"), p("right_shoulder"))
+
+
+def _tilt_from_vertical_deg(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Tilt of the line ``lower -> upper`` from the image vertical, degrees, positive clockwise."""
+    return signed_angle_2d(np.array([0.0, -1.0]), upper - lower)
+
+
 def estimate_camera_roll(
     track: LandmarkTrack, *, params: RollParams = RollParams(), single_leg_spans: Sequence[tuple[float, float]] = ()
 ) -> RollEstimate:
@@ -312,8 +323,7 @@ def estimate_camera_roll(
         return RollEstimate(None, "none", "No person was found, so the camera roll cannot be estimated.")
 
     p = track.point
-    mid_shoulder = midpoint(p("left_shoulder"), p("right_shoulder"))
-    mid_ankle = midpoint(p("left_ankle"), p("right_ankle"))
+    mid_ankle, mid_shoulder = _centre_line(track)
     left_leg = np.linalg.norm(p("left_hip") - p("left_ankle"), axis=1)
     right_leg = np.linalg.norm(p("right_hip") - p("right_ankle"), axis=1)
 
@@ -350,7 +360,7 @@ def estimate_camera_roll(
         )
 
     stretch = slice(start, stop)
-    roll_deg = float(np.median(signed_angle_2d(np.array([0.0, -1.0]), mid_shoulder[stretch] - mid_ankle[stretch])))
+    roll_deg = float(np.median(_tilt_from_vertical_deg(mid_ankle[stretch], mid_shoulder[stretch])))
     start_s, end_s = float(track.times_s[start]), float(track.times_s[stop - 1])
     reason = (
         f"Camera roll {roll_deg:+.1f} deg from the body's centre line while standing still on both feet "
@@ -418,11 +428,8 @@ def estimate_walking_roll(
     ``docs/MEASUREMENT_CHOICES.md``). A person who leans to one side throughout, or who
     limps with a lean to one side only, biases it by about that lean's mean over a stride.
     """
-    p = track.point
     times_s = np.asarray(track.times_s, dtype=float)
-    mid_shoulder = midpoint(p("left_shoulder"), p("right_shoulder"))
-    mid_ankle = midpoint(p("left_ankle"), p("right_ankle"))
-    tilt = signed_angle_2d(np.array([0.0, -1.0]), mid_shoulder - mid_ankle)
+    tilt = _tilt_from_vertical_deg(*_centre_line(track))
 
     strides: list[tuple[float, float, float]] = []  # (start_s, end_s, mean tilt)
     for side in ("left", "right"):
