@@ -27,6 +27,8 @@ cross-validation on the training clips; ``tasks`` compares the general rule alon
 per task (the task's clips weighing more), the same way. ``stance`` compares, at the true peaks
 of the validation clips and of ``--held-out`` cohorts, the rule without the stance leg, with it
 in every rule, and with it in the step-down and squat rules (section 9 of docs/JOINT_CENTRES.md).
+``yaw`` measures how the camera yaw reaches the pelvic drop, for MediaPipe's points and the rule,
+and tries rules that read the yaw (section 10).
 ``variants`` prints, for the committed rule and the alternatives tried, the validation clips'
 MAE at the true peaks and the distance of raw and corrected points from the Pose2Sim
 multi-view reference (the guard: hips, knees and ankles no further than raw on both cameras),
@@ -39,6 +41,7 @@ import argparse
 import dataclasses
 import json
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -247,18 +250,19 @@ def true_stance(clip: Clip) -> np.ndarray:
 
 
 def design(clip: Clip, feature_points: tuple[str, ...], joints: tuple[str, ...],
-           *, event_weight: float = 1.0, stance: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+           *, event_weight: float = 1.0, stance: bool = False,
+           signal: Callable[[Clip], np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features (T, 2F + 1), target offsets (T, 2J) and row weights (T,) of a clip, finite rows only.
 
     Rows are in the body frame. A frame within ``EVENT_HALF_WIDTH_S`` of a true event peak
     weighs ``event_weight`` times as much as any other; the weights are scaled so that they
-    add up to the number of rows. With ``stance``, the stance signal of the true events
-    (:func:`true_stance`) is a column before the constant: (T, 2F + 2).
+    add up to the number of rows. With ``stance``, ``signal(clip)`` (default: the stance signal
+    of the true events, :func:`true_stance`) is a column before the constant: (T, 2F + 2).
     """
     frame = body_frame(clip.track)
     x = body_features(clip.track, frame, feature_points)
     if stance:
-        x = np.concatenate([x[:, :-1], true_stance(clip)[:, None], x[:, -1:]], axis=1)
+        x = np.concatenate([x[:, :-1], (signal or true_stance)(clip)[:, None], x[:, -1:]], axis=1)
     truth = clip.true_points()
     true_xy = np.stack([truth[j] for j in joints], axis=1)
     raw_xy = np.stack([clip.track.point(j) for j in joints], axis=1)
@@ -350,6 +354,7 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
               inputs_of: dict | None = INPUTS_OF, corrected=RULE_JOINTS, event_weight: float = 1.0,
               task_weight: float | None = None, task_joints=TASK_JOINTS, tasks_with_rules=None,
               stance_joints: tuple[str, ...] = (), stance_rules=STANCE_RULES,
+              signal: Callable[[Clip], np.ndarray] | None = None, hip_height_ignores_sideways_of=(),
               verbose: bool = True) -> JointCentreModel:
     """Ridge fit of the offsets on the clips' frames and their mirror images.
 
@@ -367,7 +372,12 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
     With ``stance_joints``, the vertical offsets of those joints read the stance leg too
     (``JointCentreModel.stance_coef`` / ``task_stance_coef``) in the ``stance_rules``
     (``"general"`` and task names), from the true events during fitting
-    (:func:`true_stance`); in a mirror image the stance leg changes side.
+    (:func:`true_stance`); in a mirror image the stance leg changes side. ``signal`` puts another
+    per-frame signal of the clip in the stance leg's place (it changes sign in the mirror image
+    too: the camera yaw of section 10 of docs/JOINT_CENTRES.md).
+
+    ``hip_height_ignores_sideways_of`` (joint names, e.g. ``("shoulder",)``): the hips' vertical
+    offsets may not read those landmarks' sideways (body-frame x) positions.
     """
     feature_points = tuple(f"{s}_{j}" for s in SIDES for j in feature_joints)
     joints = tuple(f"{s}_{j}" for s in SIDES for j in CORRECTED_JOINTS)
@@ -376,6 +386,10 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
     for k, name in enumerate(joints):
         if name.split("_", 1)[1] not in corrected:
             mask[:, 2 * k: 2 * k + 2] = False
+        if name.split("_", 1)[1] == "hip":
+            for i, point in enumerate(feature_points):
+                if point.split("_", 1)[1] in hip_height_ignores_sideways_of:
+                    mask[2 * i, 2 * k + 1] = False
     stance = bool(stance_joints) and bool(stance_rules)
     masks = {}
     if stance:  # a row before the constant: the stance signal, into the vertical offset of stance_joints
@@ -387,7 +401,7 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
         mask = masks["general"]
     data = []
     for clip in clips:
-        x, y, weight = design(clip, feature_points, joints, event_weight=event_weight, stance=stance)
+        x, y, weight = design(clip, feature_points, joints, event_weight=event_weight, stance=stance, signal=signal)
         xm, ym = mirrored(x, y, feature_points, joints)
         # each clip weighs the same whatever its length
         w = np.sqrt(np.concatenate([weight, weight]) * 100.0 / max(len(x), 1))[:, None]
@@ -695,6 +709,122 @@ def stance_table(clips: list[Clip], held_out: dict[str, list[Clip]], *, alphas=(
     return "\n".join(lines)
 
 
+def stance_yaw_deg(clip: Clip) -> float:
+    """The rendering camera's yaw, signed so that one sign means the same for the pelvic drop of
+    every clip: the renderer's ``camera.yaw_deg`` times +1 for a left stance leg (-1 right) and
+    +1 for a front view (-1 back). Bending forward moves the shoulders towards the camera from
+    the front and away from it from behind, so a yawed camera turns it into a sideways shift of
+    opposite direction in the two views; and a pelvic drop is read relative to the stance leg.
+    """
+    side = 1.0 if clip.truth.get("stance_side") == "left" else -1.0
+    view = 1.0 if clip.truth["view"] == "front" else -1.0
+    return float(clip.truth["camera"]["yaw_deg"]) * side * view
+
+
+YAW_INPUT_SCALE_DEG = 10.0
+"""The yaw input of section 10's trial is the yaw in units of this many degrees."""
+
+
+def yaw_input(clip: Clip, *, estimated: bool) -> np.ndarray:
+    """The trial input of section 10: the clip's camera yaw (the renderer's, or
+    :func:`metrics.view.estimate_camera_yaw` on MediaPipe's landmarks; 0 when it gives none)
+    times +1 for a front view and -1 for a back view, in every frame."""
+    from metrics.view import estimate_camera_yaw
+
+    yaw = estimate_camera_yaw(clip.track).yaw_deg if estimated else clip.truth["camera"]["yaw_deg"]
+    view = 1.0 if clip.truth["view"] == "front" else -1.0
+    return np.full(len(clip.track), view * float(yaw or 0.0) / YAW_INPUT_SCALE_DEG)
+
+
+def yaw_slope(clips: list[Clip], correct) -> tuple[float, float, float, float]:
+    """How the per-clip pelvic-drop error at the true peaks follows :func:`stance_yaw_deg`, over the
+    clips other than walking (whose events are on both legs): slope (degrees of error per degree
+    of yaw), correlation, the MAE of the clips' mean errors, and that MAE with the slope taken out.
+    ``correct(clip)`` gives the clip's points."""
+    yaw, error = [], []
+    for clip in clips:
+        if clip.truth["task"] == "gait":
+            continue
+        rows = peak_errors(clip, correct(clip))
+        if rows:
+            yaw.append(stance_yaw_deg(clip))
+            error.append(np.nanmean([r["pelvic_drop_deg"] for r in rows]))
+    yaw, error = np.array(yaw), np.array(error)
+    slope = float(np.polyfit(yaw, error, 1)[0])
+    return (slope, float(np.corrcoef(yaw, error)[0, 1]), float(np.mean(np.abs(error))),
+            float(np.mean(np.abs(error - slope * yaw))))
+
+
+def yaw_table(clips: list[Clip], held_out: dict[str, list[Clip]], *, alphas=(0.3,),
+              event_weight: float = EVENT_WEIGHT, task_weight: float = TASK_WEIGHT,
+              tasks_with_rules=TASKS_WITH_RULES) -> str:
+    """Section 10 of docs/JOINT_CENTRES.md: how the camera yaw reaches the pelvic drop (markdown).
+
+    First, per set (the validation clips and ``held_out`` cohorts), for MediaPipe's points and
+    for the committed rule: the slope of each non-walking clip's mean pelvic-drop error at the
+    true peaks against :func:`stance_yaw_deg`. Then rules fitted on the training clips with the
+    committed settings: as committed; with the hips' vertical offsets blind to the sideways
+    position of the knees, the shoulders, or both; with the clip's yaw (:func:`yaw_input`) as an input of the hips'
+    vertical offsets, the renderer's (an upper bound) and the estimated one, in every rule or in
+    the step-down and squat rules. Peak-angle MAE over all events, and the slope. Between them,
+    how the estimated yaw follows the renderer's, per view, over the training and held-out clips.
+    """
+    train = [c for c in clips if c.split == "train"]
+    sets = {"validation": [c for c in clips if c.split == "validation"], **held_out}
+    sets["all held out"] = [c for members in list(sets.values()) for c in members]
+    committed = load_model()
+    lines = ["| points | set | clips | slope (deg per deg) | correlation | clip MAE | without the slope |",
+             "|---|---|---|---|---|---|---|"]
+    for name, correct in (("MediaPipe's", lambda c: track_points(c.track)),
+                          ("committed rule", lambda c: track_points(estimate_joint_centres(
+                              c.track, model=committed, task=c.truth["task"])))):
+        for set_name, members in sets.items():
+            slope, corr, mae, flat = yaw_slope(members, correct)
+            n = sum(c.truth["task"] != "gait" for c in members)
+            lines.append(f"| {name} | {set_name} | {n} | {slope:+.3f} | {corr:+.2f} | {mae:.2f} | {flat:.2f} |")
+    from metrics.view import estimate_camera_yaw
+
+    lines += ["", "| view | clips with an estimate | correlation | estimate per true degree | offset | residual SD |",
+              "|---|---|---|---|---|---|"]
+    everyone = train + sets["all held out"]
+    for view in ("front", "back"):
+        pairs = [(c.truth["camera"]["yaw_deg"], estimate_camera_yaw(c.track).yaw_deg)
+                 for c in everyone if c.truth["view"] == view]
+        true, est = np.array([p for p in pairs if p[1] is not None], dtype=float).T
+        fit = np.polyfit(true, est, 1)
+        lines.append(f"| {view} | {len(true)} of {len(pairs)} | {np.corrcoef(true, est)[0, 1]:.2f} | {fit[0]:.2f} | "
+                     f"{fit[1]:+.2f} | {np.std(est - np.polyval(fit, true)):.2f} |")
+    lines += ["", "| rule | set | events | " + " | ".join(ANGLE_SHORT[a] for a in ANGLE_NAMES) + " | slope |",
+              "|---|---|---|" + "---|" * (len(ANGLE_NAMES) + 1)]
+    every = ("general", *tasks_with_rules)
+    variants = (("committed inputs", {}, None),
+                ("hip heights blind to the knees' sideways position",
+                 {"hip_height_ignores_sideways_of": ("knee",)}, None),
+                ("hip heights blind to the shoulders' sideways position",
+                 {"hip_height_ignores_sideways_of": ("shoulder",)}, None),
+                ("hip heights blind to the shoulders' and knees' sideways positions",
+                 {"hip_height_ignores_sideways_of": ("shoulder", "knee")}, None),
+                ("renderer's yaw, every rule", {"stance_rules": every}, False),
+                ("estimated yaw, every rule", {"stance_rules": every}, True),
+                ("estimated yaw, step-down and squat rules", {"stance_rules": tuple(tasks_with_rules)}, True))
+    for name, extra, estimated in variants:
+        kw = dict(extra)
+        if estimated is not None:
+            kw.update(stance_joints=STANCE_JOINTS, signal=lambda c, e=estimated: yaw_input(c, estimated=e))
+        model = fit_model(train, alphas=alphas, event_weight=event_weight, task_weight=task_weight,
+                          tasks_with_rules=tasks_with_rules, verbose=False, **kw)
+
+        def correct(c: Clip, model=model, estimated=estimated) -> dict[str, np.ndarray]:
+            signal = None if estimated is None else yaw_input(c, estimated=estimated)
+            return track_points(estimate_joint_centres(c.track, model=model, task=c.truth["task"], stance=signal))
+
+        for set_name, members in sets.items():
+            rows = [r for c in members for r in peak_errors(c, correct(c))]
+            lines.append(f"| {name} | {set_name} | {len(rows)} | {mae_cells(rows)} | "
+                         f"{yaw_slope(members, correct)[0]:+.3f} |")
+    return "\n".join(lines)
+
+
 def variants_table(clips: list[Clip], videos: Path, real_cache: Path | None) -> str:
     """Validation MAE at the true peaks and the Pose2Sim guard, for every variant (markdown)."""
     from benchmarks.joint_centres_real import GUARD_JOINTS, POSE2SIM, guard_distances, load_reference, time_stamp_lag
@@ -762,7 +892,7 @@ def in_range_frames_table(videos: Path, real_cache: Path | None) -> str:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=("measure", "fit", "evaluate", "variants", "inputs", "weighting", "tasks",
-                                            "stance"))
+                                            "stance", "yaw"))
     parser.add_argument("--cohort", type=Path, action="append", required=True)
     parser.add_argument("--cache", type=Path, default=None, help="folder for landmark caches")
     parser.add_argument("--out", type=Path, default=Path("metrics/joint_centre_model.json"))
@@ -782,7 +912,7 @@ def main(argv=None) -> None:
     parser.add_argument("--stance-rules", nargs="*", default=list(STANCE_RULES),
                         help="fit: the rules that read the stance leg ('general' and task names)")
     parser.add_argument("--held-out", type=Path, action="append", default=[],
-                        help="stance: a further cohort to compare on (all its clips; landmarks cached in it)")
+                        help="stance, yaw: a further cohort to compare on (all its clips; landmarks cached in it)")
     parser.add_argument("--videos", type=Path, default=Path("../shared/videos/real"),
                         help="variants: folder with the Pose2Sim clips and their *.reference.json")
     parser.add_argument("--real-cache", type=Path, default=None, help="variants: landmark cache of the real clips")
@@ -808,6 +938,9 @@ def main(argv=None) -> None:
     elif args.command == "stance":
         held_out = {folder.name: load_clips([folder], cache=folder, quiet=True) for folder in args.held_out}
         print(stance_table(clips, held_out, alphas=tuple(args.alphas)))
+    elif args.command == "yaw":
+        held_out = {folder.name: load_clips([folder], cache=folder, quiet=True) for folder in args.held_out}
+        print(yaw_table(clips, held_out))
     elif args.command == "variants":
         print(variants_table(clips, args.videos, args.real_cache))
         print()

@@ -158,7 +158,8 @@ ANGLE_SIGNS: dict[str, str] = {
 
 GENERAL_STEPS: tuple[str, ...] = (
     "Hold the phone at about hip height, 2 to 3 metres away, facing the person from the front or from "
-    "directly behind (not from the side).",
+    "directly behind (not from the side). Square on matters: a phone placed even 5 degrees to one side "
+    "can shift the hip reading of a squat or step-down by 1 to 2 degrees.",
     "The whole body must stay in the picture the whole time, head to feet, feet included.",
     "Keep the phone still: lean it against something or use a stand. Keep it level, not tilted.",
     "Portrait (upright) suits one person standing; landscape suits walking across more ground.",
