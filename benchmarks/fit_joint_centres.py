@@ -764,9 +764,9 @@ def yaw_table(clips: list[Clip], held_out: dict[str, list[Clip]], *, alphas=(0.3
     for the committed rule: the slope of each non-walking clip's mean pelvic-drop error at the
     true peaks against :func:`stance_yaw_deg`. Then rules fitted on the training clips with the
     committed settings: as committed; with the hips' vertical offsets blind to the sideways
-    position of the knees, the shoulders, or both; with the clip's yaw (:func:`yaw_input`) as an input of the hips'
-    vertical offsets, the renderer's (an upper bound) and the estimated one, in every rule or in
-    the step-down and squat rules. Peak-angle MAE over all events, and the slope. Between them,
+    position of the knees, the shoulders, or both; with the clip's yaw (:func:`yaw_input`) as an
+    input of the hips' vertical offsets, the renderer's (an upper bound) and the estimated one,
+    in every rule or in the step-down and squat rules. Peak-angle MAE over all events, and the slope. Between them,
     how the estimated yaw follows the renderer's, per view, over the training and held-out clips.
     """
     train = [c for c in clips if c.split == "train"]
