@@ -318,19 +318,27 @@ def mirrored(x: np.ndarray, y: np.ndarray, feature_points, joints) -> tuple[np.n
     return np.concatenate([flip(x[:, :n], feature_points), -x[:, n:-1], x[:, -1:]], axis=1), flip(y, joints)
 
 
-def input_mask(feature_points: tuple[str, ...], joints: tuple[str, ...], inputs_of: dict | None) -> np.ndarray:
-    """Boolean (2F + 1, 2J): which feature may enter which output (the constant always may)."""
+def input_mask(feature_points: tuple[str, ...], joints: tuple[str, ...], inputs_of: dict | None,
+               *, hip_height_ignores_sideways_of: tuple[str, ...] = ()) -> np.ndarray:
+    """Boolean (2F + 1, 2J): which feature may enter which output (the constant always may).
+
+    ``hip_height_ignores_sideways_of`` (joint names): the hips' vertical offsets may not read
+    those landmarks' sideways (body-frame x) positions.
+    """
     mask = np.ones((2 * len(feature_points) + 1, 2 * len(joints)), dtype=bool)
-    if inputs_of is None:
-        return mask
     for k, joint_name in enumerate(joints):
         side, joint = joint_name.split("_", 1)
-        allowed = set()
-        for which, point in inputs_of[joint]:
-            sides = SIDES if which == "both" else (side,)
-            allowed |= {f"{s}_{point}" for s in sides}
-        for i, name in enumerate(feature_points):
-            mask[2 * i: 2 * i + 2, 2 * k: 2 * k + 2] = name in allowed
+        if inputs_of is not None:
+            allowed = set()
+            for which, point in inputs_of[joint]:
+                sides = SIDES if which == "both" else (side,)
+                allowed |= {f"{s}_{point}" for s in sides}
+            for i, name in enumerate(feature_points):
+                mask[2 * i: 2 * i + 2, 2 * k: 2 * k + 2] = name in allowed
+        if joint == "hip":
+            for i, name in enumerate(feature_points):
+                if name.split("_", 1)[1] in hip_height_ignores_sideways_of:
+                    mask[2 * i, 2 * k + 1] = False
     return mask
 
 
@@ -376,20 +384,15 @@ def fit_model(clips: list[Clip], *, alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), feat
     per-frame signal of the clip in the stance leg's place (it changes sign in the mirror image
     too: the camera yaw of section 10 of docs/JOINT_CENTRES.md).
 
-    ``hip_height_ignores_sideways_of`` (joint names, e.g. ``("shoulder",)``): the hips' vertical
-    offsets may not read those landmarks' sideways (body-frame x) positions.
+    ``hip_height_ignores_sideways_of`` (joint names, e.g. ``("shoulder",)``): see :func:`input_mask`.
     """
     feature_points = tuple(f"{s}_{j}" for s in SIDES for j in feature_joints)
     joints = tuple(f"{s}_{j}" for s in SIDES for j in CORRECTED_JOINTS)
     n_features = 2 * len(feature_points)
-    mask = input_mask(feature_points, joints, inputs_of)
+    mask = input_mask(feature_points, joints, inputs_of, hip_height_ignores_sideways_of=hip_height_ignores_sideways_of)
     for k, name in enumerate(joints):
         if name.split("_", 1)[1] not in corrected:
             mask[:, 2 * k: 2 * k + 2] = False
-        if name.split("_", 1)[1] == "hip":
-            for i, point in enumerate(feature_points):
-                if point.split("_", 1)[1] in hip_height_ignores_sideways_of:
-                    mask[2 * i, 2 * k + 1] = False
     stance = bool(stance_joints) and bool(stance_rules)
     masks = {}
     if stance:  # a row before the constant: the stance signal, into the vertical offset of stance_joints
@@ -709,6 +712,11 @@ def stance_table(clips: list[Clip], held_out: dict[str, list[Clip]], *, alphas=(
     return "\n".join(lines)
 
 
+def _view_sign(clip: Clip) -> float:
+    """+1 for a front view, -1 for a back view."""
+    return 1.0 if clip.truth["view"] == "front" else -1.0
+
+
 def stance_yaw_deg(clip: Clip) -> float:
     """The rendering camera's yaw, signed so that one sign means the same for the pelvic drop of
     every clip: the renderer's ``camera.yaw_deg`` times +1 for a left stance leg (-1 right) and
@@ -717,35 +725,30 @@ def stance_yaw_deg(clip: Clip) -> float:
     opposite direction in the two views; and a pelvic drop is read relative to the stance leg.
     """
     side = 1.0 if clip.truth.get("stance_side") == "left" else -1.0
-    view = 1.0 if clip.truth["view"] == "front" else -1.0
-    return float(clip.truth["camera"]["yaw_deg"]) * side * view
+    return float(clip.truth["camera"]["yaw_deg"]) * side * _view_sign(clip)
 
 
 YAW_INPUT_SCALE_DEG = 10.0
 """The yaw input of section 10's trial is the yaw in units of this many degrees."""
 
 
-def yaw_input(clip: Clip, *, estimated: bool) -> np.ndarray:
-    """The trial input of section 10: the clip's camera yaw (the renderer's, or
-    :func:`metrics.view.estimate_camera_yaw` on MediaPipe's landmarks; 0 when it gives none)
+def yaw_input(clip: Clip, yaw_deg: float | None) -> np.ndarray:
+    """The trial input of section 10: ``yaw_deg`` (the renderer's yaw, or
+    :func:`metrics.view.estimate_camera_yaw`'s on MediaPipe's landmarks; None counts as 0)
     times +1 for a front view and -1 for a back view, in every frame."""
-    from metrics.view import estimate_camera_yaw
-
-    yaw = estimate_camera_yaw(clip.track).yaw_deg if estimated else clip.truth["camera"]["yaw_deg"]
-    view = 1.0 if clip.truth["view"] == "front" else -1.0
-    return np.full(len(clip.track), view * float(yaw or 0.0) / YAW_INPUT_SCALE_DEG)
+    return np.full(len(clip.track), _view_sign(clip) * float(yaw_deg or 0.0) / YAW_INPUT_SCALE_DEG)
 
 
-def yaw_slope(clips: list[Clip], correct) -> tuple[float, float, float, float]:
+def yaw_slope(clips: list[Clip], rows_of) -> tuple[float, float, float, float]:
     """How the per-clip pelvic-drop error at the true peaks follows :func:`stance_yaw_deg`, over the
     clips other than walking (whose events are on both legs): slope (degrees of error per degree
     of yaw), correlation, the MAE of the clips' mean errors, and that MAE with the slope taken out.
-    ``correct(clip)`` gives the clip's points."""
+    ``rows_of(clip)`` gives the clip's :func:`peak_errors`."""
     yaw, error = [], []
     for clip in clips:
         if clip.truth["task"] == "gait":
             continue
-        rows = peak_errors(clip, correct(clip))
+        rows = rows_of(clip)
         if rows:
             yaw.append(stance_yaw_deg(clip))
             error.append(np.nanmean([r["pelvic_drop_deg"] for r in rows]))
@@ -779,17 +782,19 @@ def yaw_table(clips: list[Clip], held_out: dict[str, list[Clip]], *, alphas=(0.3
                           ("committed rule", lambda c: track_points(estimate_joint_centres(
                               c.track, model=committed, task=c.truth["task"])))):
         for set_name, members in sets.items():
-            slope, corr, mae, flat = yaw_slope(members, correct)
+            slope, corr, mae, flat = yaw_slope(members, lambda c, correct=correct: peak_errors(c, correct(c)))
             n = sum(c.truth["task"] != "gait" for c in members)
             lines.append(f"| {name} | {set_name} | {n} | {slope:+.3f} | {corr:+.2f} | {mae:.2f} | {flat:.2f} |")
     from metrics.view import estimate_camera_yaw
 
+    everyone = train + sets["all held out"]
+    # keyed by id(): clips of different cohorts share names (c000_...)
+    yaw_of = {"renderer": {id(c): c.truth["camera"]["yaw_deg"] for c in everyone},
+              "estimate": {id(c): estimate_camera_yaw(c.track).yaw_deg for c in everyone}}
     lines += ["", "| view | clips with an estimate | correlation | estimate per true degree | offset | residual SD |",
               "|---|---|---|---|---|---|"]
-    everyone = train + sets["all held out"]
     for view in ("front", "back"):
-        pairs = [(c.truth["camera"]["yaw_deg"], estimate_camera_yaw(c.track).yaw_deg)
-                 for c in everyone if c.truth["view"] == view]
+        pairs = [(yaw_of["renderer"][id(c)], yaw_of["estimate"][id(c)]) for c in everyone if c.truth["view"] == view]
         true, est = np.array([p for p in pairs if p[1] is not None], dtype=float).T
         fit = np.polyfit(true, est, 1)
         lines.append(f"| {view} | {len(true)} of {len(pairs)} | {np.corrcoef(true, est)[0, 1]:.2f} | {fit[0]:.2f} | "
@@ -804,24 +809,23 @@ def yaw_table(clips: list[Clip], held_out: dict[str, list[Clip]], *, alphas=(0.3
                  {"hip_height_ignores_sideways_of": ("shoulder",)}, None),
                 ("hip heights blind to the shoulders' and knees' sideways positions",
                  {"hip_height_ignores_sideways_of": ("shoulder", "knee")}, None),
-                ("renderer's yaw, every rule", {"stance_rules": every}, False),
-                ("estimated yaw, every rule", {"stance_rules": every}, True),
-                ("estimated yaw, step-down and squat rules", {"stance_rules": tuple(tasks_with_rules)}, True))
-    for name, extra, estimated in variants:
+                ("renderer's yaw, every rule", {"stance_rules": every}, "renderer"),
+                ("estimated yaw, every rule", {"stance_rules": every}, "estimate"),
+                ("estimated yaw, step-down and squat rules", {"stance_rules": tuple(tasks_with_rules)}, "estimate"))
+    for name, extra, source in variants:
         kw = dict(extra)
-        if estimated is not None:
-            kw.update(stance_joints=STANCE_JOINTS, signal=lambda c, e=estimated: yaw_input(c, estimated=e))
+        signal = None if source is None else (lambda c, yaws=yaw_of[source]: yaw_input(c, yaws[id(c)]))
+        if signal is not None:
+            kw.update(stance_joints=STANCE_JOINTS, signal=signal)
         model = fit_model(train, alphas=alphas, event_weight=event_weight, task_weight=task_weight,
                           tasks_with_rules=tasks_with_rules, verbose=False, **kw)
-
-        def correct(c: Clip, model=model, estimated=estimated) -> dict[str, np.ndarray]:
-            signal = None if estimated is None else yaw_input(c, estimated=estimated)
-            return track_points(estimate_joint_centres(c.track, model=model, task=c.truth["task"], stance=signal))
-
+        rows_of = {id(c): peak_errors(c, track_points(estimate_joint_centres(
+            c.track, model=model, task=c.truth["task"], stance=None if signal is None else signal(c))))
+            for c in sets["all held out"]}
         for set_name, members in sets.items():
-            rows = [r for c in members for r in peak_errors(c, correct(c))]
+            rows = [r for c in members for r in rows_of[id(c)]]
             lines.append(f"| {name} | {set_name} | {len(rows)} | {mae_cells(rows)} | "
-                         f"{yaw_slope(members, correct)[0]:+.3f} |")
+                         f"{yaw_slope(members, lambda c: rows_of[id(c)])[0]:+.3f} |")
     return "\n".join(lines)
 
 
