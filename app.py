@@ -513,8 +513,6 @@ def score_panel(result: dict) -> None:
     score = (result.get("scores") or {}).get("lateral_step_down")
     if not score:
         return
-    from hipscreen.report_pdf import SCORE_CRITERIA_LABELS
-
     st.subheader("Lateral step-down score (Piva 2006)")
     st.caption("0-1 good, 2-3 moderate, 4 or more poor.")
     sides = [side for side in ("left", "right") if side in score]
@@ -524,7 +522,7 @@ def score_panel(result: dict) -> None:
         with col:
             st.metric(f"{side.capitalize()} leg", f"{s.get('total', '–')} ({s.get('band', '–')})")
             triggers = s.get("triggers") or {}
-            rows = [{"Criterion": SCORE_CRITERIA_LABELS.get(k, k), "Points": v,
+            rows = [{"Criterion": words.score_criterion_label(k), "Points": v,
                      "Seen at": trigger_text(triggers.get(k))}
                     for k, v in (s.get("criteria") or {}).items()]
             st.table(rows, hide_index=True, border="horizontal")

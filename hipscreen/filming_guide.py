@@ -247,6 +247,53 @@ FLAG_LABELS_PATIENT: dict[str, str] = {
     "unsteady_stance": "Balance on one leg",
 }
 
+SCORE_CRITERIA_LABELS_CLINICIAN: dict[str, str] = {
+    "arm_strategy": "Arm strategy (a hand leaves the waist)",
+    "trunk_lean": "Trunk leans",
+    "pelvis": "Pelvis loses horizontal",
+    "knee": "Knee medial to 2nd toe (+1) / foot border (+2)",
+    "unsteady": "Unsteady stance",
+}
+"""The lateral step-down score's criteria (Piva 2006), as a clinician reads them."""
+
+SCORE_CRITERIA_LABELS_PATIENT: dict[str, str] = {
+    "arm_strategy": "A hand came off the waist to keep balance",
+    "trunk_lean": "Upper body leaning to one side",
+    "pelvis": "Hips not staying level",
+    "knee": "Knee moving inwards: past the second toe (1 point), past the inside edge of the foot (2 points)",
+    "unsteady": "Wobbling, or the other foot touching down",
+}
+"""The same criteria in everyday words."""
+
+
+def score_criterion_label(key: str, *, audience: str = "clinician") -> str:
+    """A step-down score criterion's name for the reader; unknown keys are spelled out."""
+    table = SCORE_CRITERIA_LABELS_PATIENT if audience == "patient" else SCORE_CRITERIA_LABELS_CLINICIAN
+    return table.get(key, key.replace("_", " ").capitalize())
+
+
+EVENT_NOUNS: dict[str, dict[str, str]] = {
+    "clinician": {"step_down": "repetition", "single_leg_squat": "repetition", "single_leg_stance": "hold",
+                  "gait": "stance phase"},
+    "patient": {"step_down": "repetition", "single_leg_squat": "repetition", "single_leg_stance": "hold",
+                "gait": "step"},
+}
+"""What one event of each task is called (MEASURES section 3), for each reader."""
+
+PEAK_MOMENT_PATIENT: dict[str, str] = {
+    "step_down": "the lowest point",
+    "single_leg_squat": "the lowest point",
+    "single_leg_stance": "the moment the hip dropped most",
+    "gait": "the moment the hip dropped most",
+}
+"""When an event's angles are read (its peak, MEASURES section 3), in everyday words."""
+
+
+def event_noun(task: str | None, *, audience: str = "clinician") -> str:
+    """``"repetition"``, ``"hold"``, ``"stance phase"`` (``"step"`` for a patient); ``"event"`` without a task."""
+    return EVENT_NOUNS["patient" if audience == "patient" else "clinician"].get(task or "", "event")
+
+
 SEVERITY_PATIENT: dict[str, str] = {
     "marked": "worth discussing with your clinician",
     "caution": "worth keeping an eye on",

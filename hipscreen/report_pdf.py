@@ -36,16 +36,21 @@ from hipscreen.filming_guide import (
     ANGLE_LABELS_CLINICIAN,
     ANGLE_LABELS_PATIENT,
     DISCLAIMER,
+    PEAK_MOMENT_PATIENT,
+    SCORE_CRITERIA_LABELS_CLINICIAN,
     SEVERITY_PATIENT,
     TASK_LABELS,
     UNIT_WORDS,
     angles_withheld,
     count_text,
     cut_event_note,
+    event_noun,
     flag_label,
     flag_measure,
     leg_label,
     no_flag_text,
+    plural,
+    score_criterion_label,
     task_unsure,
     video_notes,
 )
@@ -63,15 +68,6 @@ SEVERITY_RGB = {"marked": (190, 40, 40), "caution": (200, 120, 0), "info": (60, 
 STANCE_RGB = (255, 140, 0)
 OTHER_RGB = (40, 140, 255)
 MIDLINE_RGB = (235, 235, 235)
-
-SCORE_CRITERIA_LABELS = {
-    "arm_strategy": "Arm strategy (a hand leaves the waist)",
-    "trunk_lean": "Trunk leans",
-    "pelvis": "Pelvis loses horizontal",
-    "knee": "Knee medial to 2nd toe (+1) / foot border (+2)",
-    "unsteady": "Unsteady stance",
-}
-
 
 @dataclass(frozen=True)
 class ReportLayout:
@@ -338,7 +334,8 @@ def key_frames(analysis_or_result: Any, *, video_path: str | Path | None,
         lines = [f"{labels[k]}: {_deg(at_peak.get(k), signed=(k == 'trunk_lean_deg'))}" for k in ANGLE_KEYS]
         if angles_withheld(result):
             lines = [ANGLES_WITHHELD_LINE]
-        caption = f"{e['side'].capitalize()} leg · event {int(e['index']) + 1} · {float(e['peak_s']):.2f} s"
+        noun = event_noun(result.get("task"), audience=audience)
+        caption = f"{e['side'].capitalize()} leg · {noun} {int(e['index']) + 1} · {float(e['peak_s']):.2f} s"
         images.append(_draw_key_frame(rgb, xy, track_size=size, stance=e["side"], lines=lines, caption=caption))
     return images
 
@@ -459,7 +456,7 @@ def build_report(
     else:
         _sides(pdf, result, labels)
     _flags(pdf, result, audience)
-    _score(pdf, result)
+    _score(pdf, result, audience)
     _events(pdf, result, labels)
     _curves(pdf, analysis_or_result, result, labels)
     _quality(pdf, result)
@@ -575,7 +572,8 @@ def _sides(pdf: _Report, result: dict, labels: dict[str, str], *, width_mm: floa
     asym = result.get("asymmetry") or {}
     header = ["Angle", "Left leg standing", "Right leg standing", "Right − left"]
     rows = [header]
-    counts = ["Repetitions / stance phases"] + [count_text(result, s) for s in ("left", "right")] + [""]
+    noun = event_noun(result.get("task"), audience=pdf.audience)
+    counts = [f"{noun.capitalize()}s"] + [count_text(result, s) for s in ("left", "right")] + [""]
     rows.append(counts)
     for k in ANGLE_KEYS:
         cells = [labels[k]]
@@ -623,14 +621,17 @@ def _flags(pdf: _Report, result: dict, audience: str) -> None:
         pdf.ln(0.8)
 
 
-def _score(pdf: _Report, result: dict) -> None:
+def _score(pdf: _Report, result: dict, audience: str) -> None:
     score = ((result.get("scores") or {}).get("lateral_step_down")) or {}
     if not score:
         return
-    pdf.heading("Lateral step-down score (Piva 2006): 0-1 good, 2-3 moderate, 4 or more poor")
+    pdf.heading("Step-down score: points for each thing seen; 0-1 good, 2-3 moderate, 4 or more poor"
+                if audience == "patient" else
+                "Lateral step-down score (Piva 2006): 0-1 good, 2-3 moderate, 4 or more poor")
     sides = [s for s in ("left", "right") if s in score]
-    rows = [["Criterion"] + [f"{s.capitalize()} leg" for s in sides]]
-    keys = list(SCORE_CRITERIA_LABELS)
+    rows = [["What was looked at" if audience == "patient" else "Criterion"]
+            + [f"{s.capitalize()} leg" for s in sides]]
+    keys = list(SCORE_CRITERIA_LABELS_CLINICIAN)
     for s in sides:
         for k in (score[s].get("criteria") or {}):
             if k not in keys:
@@ -641,11 +642,12 @@ def _score(pdf: _Report, result: dict) -> None:
         return f"{points}  ({seen})" if seen and points else str(points)
 
     for k in keys:
-        rows.append([SCORE_CRITERIA_LABELS.get(k, k.replace("_", " ").capitalize())] + [cell(s, k) for s in sides])
+        rows.append([score_criterion_label(k, audience=audience)] + [cell(s, k) for s in sides])
     rows.append(["Total"] + [f"{score[s].get('total', '–')} ({score[s].get('band', '–')})" for s in sides])
     avail = pdf.w - 2 * pdf.l_margin
     pdf.grid(rows, [avail * 0.4] + [avail * 0.6 / len(sides)] * len(sides))
-    pdf.paragraph("Points per criterion, with the times in the video where it was seen.", size=7.5, rgb=(90, 90, 90))
+    pdf.paragraph("Points for each, with the times in the video where it was seen." if audience == "patient" else
+                  "Points per criterion, with the times in the video where it was seen.", size=7.5, rgb=(90, 90, 90))
 
 
 def _events(pdf: _Report, result: dict, labels: dict[str, str]) -> None:
@@ -653,12 +655,19 @@ def _events(pdf: _Report, result: dict, labels: dict[str, str]) -> None:
     shown = min(len(events), MAX_EVENT_ROWS, 5)
     if pdf.get_y() + 12 + (shown + 1) * (pdf.layout.row_height_mm + 1.2) > pdf.h - pdf.b_margin:
         pdf.add_page()  # keep the heading with the first rows of the table
-    pdf.heading(f"Events ({len(events)}): values at the peak")
+    task = result.get("task")
+    if pdf.audience == "patient":
+        moment = PEAK_MOMENT_PATIENT.get(task, "the moment measured")
+        pdf.heading(f"Each {event_noun(task, audience='patient')} ({len(events)}): the angles at {moment}")
+        columns = ["#", "Leg", "Began", "Measured", "Ended"]
+    else:
+        pdf.heading(f"Events ({len(events)}): values at the peak")
+        columns = ["#", "Leg", "Start", "Peak", "End"]
     if not events:
-        pdf.paragraph("No repetition, hold or stance phase was found.")
+        pdf.paragraph("No repetition, hold or step was found." if pdf.audience == "patient" else
+                      "No repetition, hold or stance phase was found.")
         return
-    short = {k: labels[k] for k in ANGLE_KEYS}
-    rows = [["#", "Leg", "Start", "Peak", "End"] + [short[k] for k in ANGLE_KEYS]]
+    rows = [columns + [labels[k] for k in ANGLE_KEYS]]
     for e in events[:MAX_EVENT_ROWS]:
         at = e.get("at_peak") or {}
         rows.append([str(int(e.get("index", 0)) + 1), leg_label(e), _secs(e.get("start_s")),
@@ -668,7 +677,9 @@ def _events(pdf: _Report, result: dict, labels: dict[str, str]) -> None:
     pdf.grid(rows, [avail * f for f in (0.05, 0.11, 0.1, 0.1, 0.1, 0.135, 0.135, 0.135, 0.135)],
              aligns=("RIGHT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
     if len(events) > MAX_EVENT_ROWS:
-        pdf.paragraph(f"{len(events) - MAX_EVENT_ROWS} more events are in the JSON and CSV exports.",
+        more, noun = len(events) - MAX_EVENT_ROWS, event_noun(task, audience=pdf.audience)
+        pdf.paragraph(f"Only the first {plural(MAX_EVENT_ROWS, noun)} are shown here." if pdf.audience == "patient"
+                      else f"Another {plural(more, noun)} {'is' if more == 1 else 'are'} in the JSON and CSV exports.",
                       size=7.5, rgb=(90, 90, 90))
     cut_note = cut_event_note(result)
     if cut_note:
@@ -711,18 +722,19 @@ def _curves(pdf: _Report, analysis_or_result: Any, result: dict, labels: dict[st
 
 
 def _quality(pdf: _Report, result: dict) -> None:
-    pdf.heading("Video quality")
+    patient = pdf.audience == "patient"
+    pdf.heading("About this video" if patient else "Video quality")
     quality = result.get("quality") or {}
     share = quality.get("frames_with_pose")
     roll = result.get("camera_roll_deg")
     yaw = result.get("camera_yaw_deg")
     facts = [
         f"Person found in {share * 100:.0f}% of the frames." if share is not None else "Share of frames with a person: unknown.",
-        f"Phone tilt (camera roll): {_deg(roll, signed=True)}." if roll is not None
-        else "Phone tilt (camera roll) could not be estimated.",
+        f"{'Phone tilt' if patient else 'Phone tilt (camera roll)'}: {_deg(roll, signed=True)}." if roll is not None
+        else f"{'Phone tilt' if patient else 'Phone tilt (camera roll)'} could not be estimated.",
     ]
     warnings = video_notes(result, audience=pdf.audience)
-    if pdf.audience != "patient":  # the quality warnings already say it in plain words
+    if not patient:  # the quality warnings already say it in plain words
         facts.append(f"Camera angle from square to the person (yaw): {_deg(yaw, signed=True)}." if yaw is not None
                      else "Camera angle from square to the person (yaw) could not be estimated.")
         details = result.get("details") or {}

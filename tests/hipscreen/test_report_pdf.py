@@ -95,6 +95,14 @@ def test_patient_report_uses_plain_words():
     assert "Your right knee moves inwards." in text
     assert "Right stance FPPA" not in text
     assert "Key frames" not in text  # no video given, so no frames
+    # The score and the repetitions in everyday words, without the clinic's terms
+    for plain in ("Step-down score: points for each thing seen", "Hips not staying level",
+                  "Knee moving inwards: past the second toe (1 point)", "Each repetition (6): the angles at the lowest point",
+                  "Began", "Measured", "Ended", "About this video", "Phone tilt: +0.4°"):
+        assert plain in text, plain
+    for jargon in ("Piva", "Criterion", "horizontal", "medial", "Peak", "Events (", "stance phase", "camera roll",
+                   "Video quality", "FPPA"):
+        assert jargon not in text, jargon
 
 
 def test_events_cut_by_the_video_are_marked_and_the_averaged_count_given():
@@ -104,7 +112,7 @@ def test_events_cut_by_the_video_are_marked_and_the_averaged_count_given():
     text = " ".join(_pages_text(build_report(result)))
     assert "5 left (cut)" in text
     assert "3 (2 averaged)" in text  # left: three shown, two in its means
-    assert "Repetitions / stance phases 3 (2 averaged) 3 " in text
+    assert "Repetitions 3 (2 averaged) 3 " in text
     assert "shown, but left out of the averages" in text
     whole = " ".join(_pages_text(build_report(_result())))
     assert "(cut)" not in whole and "averaged" not in whole
@@ -113,7 +121,9 @@ def test_events_cut_by_the_video_are_marked_and_the_averaged_count_given():
 def test_many_events_stay_within_two_pages():
     pages = _pages_text(build_report(_result(n_events=60)))
     assert len(pages) <= 2
-    assert "more events are in the JSON and CSV exports" in " ".join(pages)
+    assert "Another 36 repetitions are in the JSON and CSV exports" in " ".join(pages)  # 60 - 24 rows
+    patient = " ".join(_pages_text(build_report(_result(n_events=60), audience="patient")))
+    assert "Only the first 24 repetitions are shown here" in patient
 
 
 def test_rejects_unknown_audience():

@@ -83,6 +83,7 @@ def test_flag_to_dict_matches_output_schema():
     assert d["side"] == "left" and d["severity"] == "caution"
     assert d["value_deg"] == 12.4 and d["threshold_deg"] == 10.0
     assert d["patient_text"] and d["clinician_text"]
+    assert d["clinician_text"].startswith("Knee angle (FPPA), left stance: 12.4 deg")  # the acronym kept upper case
 
 
 @pytest.mark.parametrize(
