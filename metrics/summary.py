@@ -276,7 +276,7 @@ def summarize(events: list[Event], angles, *, with_angles: bool = True) -> Summa
         lsi[angle] = limb_symmetry_index_pct(left, right)
         if left is not None and right is not None and lsi[angle] is None:
             warnings.append(
-                f"The symmetry index of {LABELS[angle].lower()} is not given: the two sides go in opposite "
+                f"The symmetry index of {LABELS[angle][:1].lower() + LABELS[angle][1:]} is not given: the two sides go in opposite "
                 f"directions or are both within {LSI_MIN_MAGNITUDE_DEG:g} degree of zero (see right minus left)."
             )
     return Summary(

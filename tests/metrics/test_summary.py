@@ -147,6 +147,15 @@ def test_a_patient_gets_each_plain_note_once_and_not_the_symmetry_index():
     assert clean.warnings == clean.patient_warnings == ()
 
 
+
+def test_the_symmetry_note_keeps_the_acronym_upper_case():
+    fppa = np.zeros(len(T))
+    fppa[[2, 6]] = [4.0, -4.0]  # left valgus, right varus: no symmetry index
+    summary = summarize([event("left", 1, 2, 3), event("right", 5, 6, 8)],
+                        series(knee_fppa_deg__left=fppa, knee_fppa_deg__right=fppa))
+    assert any(w.startswith("The symmetry index of knee valgus (FPPA) is not given") for w in summary.warnings)
+
+
 @pytest.mark.parametrize(
     "left, right, expected",
     [
