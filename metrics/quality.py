@@ -55,6 +55,11 @@ class QualityParams:
         of the video).
     max_extra_person_frac : float
         Above this fraction of frames with a second person the video is refused.
+    min_close_person_checks : int
+        A second body found in at least this many of the frames looked at afresh
+        (``LandmarkTrack.crowd_check``: someone close to the person, whom the tracking
+        landmarker does not report) is warned about, when the tracking landmarker did
+        not already report a second person.
     min_interval_s : float
         Out-of-frame intervals shorter than this are not reported.
     dark_mean_rgb : float
@@ -77,6 +82,7 @@ class QualityParams:
     min_frames_with_pose_frac: float = 0.5
     max_feet_out_frac: float = 0.5
     max_extra_person_frac: float = 0.3
+    min_close_person_checks: int = 2
     min_interval_s: float = 0.2
     dark_mean_rgb: float = 40.0
     min_body_px: float = 100.0
@@ -91,12 +97,18 @@ class QualityReport:
     extra_person_frac: float
     low_visibility: dict[str, float]
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    close_person_checks: tuple[int, int] | None = None
+    """``(frames with a second body, frames looked at)`` of ``LandmarkTrack.crowd_check``; None without it."""
 
     def to_dict(self) -> dict:
+        close = None
+        if self.close_person_checks is not None:
+            close = {"frames_checked": self.close_person_checks[1], "with_another_body": self.close_person_checks[0]}
         return {
             "frames_with_pose": round(self.frames_with_pose, 4),
             "feet_out_of_frame": round(self.feet_out_of_frame_frac, 4),
             "second_person": round(self.extra_person_frac, 4),
+            "close_person_check": close,
             "low_visibility": {k: round(v, 4) for k, v in self.low_visibility.items()},
             "warnings": list(self.warnings),
         }
@@ -244,6 +256,17 @@ def assess_quality(track: LandmarkTrack, *, params: QualityParams = QualityParam
             f"A second person is in view in {100 * extra_frac:.0f}% of the video; "
             "check on the video that the skeleton stays on the right person."
         )
+    close_checks = None
+    if track.crowd_check is not None:
+        checked = np.asarray(track.crowd_check) >= 0
+        close_checks = (int((np.asarray(track.crowd_check) > 0).sum()), int(checked.sum()))
+        if close_checks[0] >= params.min_close_person_checks and extra_frac <= 0.02:
+            warnings.append(
+                f"Someone else seems to be close to the person filmed (a second body was found in "
+                f"{close_checks[0]} of {close_checks[1]} pictures checked). The pose model can mix up people "
+                "who stand close together: check on the video that the skeleton stays on the right person, "
+                "and film with only the person being assessed in view."
+            )
 
     if track.brightness is not None and len(track.brightness):
         median_brightness = float(np.median(track.brightness))
@@ -282,6 +305,7 @@ def assess_quality(track: LandmarkTrack, *, params: QualityParams = QualityParam
         extra_person_frac=extra_frac,
         low_visibility=low_vis,
         warnings=tuple(warnings),
+        close_person_checks=close_checks,
     )
 
 

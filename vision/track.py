@@ -74,6 +74,11 @@ class LandmarkTrack:
         Name of the model that produced the landmarks (``"pose_landmarker_full"``).
     brightness : ndarray, shape (T,), optional
         Mean pixel value of each frame, 0 (black) to 255 (white), over the RGB channels.
+    crowd_check : ndarray of int, shape (T,), optional
+        For a few frames spread over the video, how many further people a fresh look at
+        the whole still picture found (:func:`vision.pose.people_in_stills`); -1 where the
+        frame was not checked. The tracking landmarker of ``extra_people`` does not see
+        someone standing close to the person it follows.
 
     Notes
     -----
@@ -90,6 +95,7 @@ class LandmarkTrack:
     pose_model: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     brightness: np.ndarray | None = None
+    crowd_check: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         problems = []
@@ -105,6 +111,8 @@ class LandmarkTrack:
             problems.append(f"world_xyz must have shape ({n}, {N_LANDMARKS}, 3), got {np.shape(self.world_xyz)}")
         if self.brightness is not None and np.shape(self.brightness) != (n,):
             problems.append(f"brightness must have shape ({n},), got {np.shape(self.brightness)}")
+        if self.crowd_check is not None and np.shape(self.crowd_check) != (n,):
+            problems.append(f"crowd_check must have shape ({n},), got {np.shape(self.crowd_check)}")
         if n > 1 and not np.all(np.diff(t) > 0):
             problems.append("times_s must be strictly increasing")
         if self.width <= 0 or self.height <= 0:
@@ -152,4 +160,5 @@ class LandmarkTrack:
             world_xyz=None if self.world_xyz is None else self.world_xyz[sl],
             extra_people=None if self.extra_people is None else self.extra_people[sl],
             brightness=None if self.brightness is None else self.brightness[sl],
+            crowd_check=None if self.crowd_check is None else self.crowd_check[sl],
         )

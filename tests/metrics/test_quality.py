@@ -114,6 +114,29 @@ def test_second_person(share, refused):
         assert any("second person" in w for w in report.warnings)
 
 
+@pytest.mark.parametrize(
+    "found, tracked_extra, warned",
+    [pytest.param(2, 0, True, id="two-of-sixteen"), pytest.param(1, 0, False, id="one-of-sixteen-is-chance"),
+     pytest.param(5, 9, False, id="second-person-already-reported")],
+)
+def test_someone_close_found_in_the_checked_pictures(found, tracked_extra, warned):
+    from dataclasses import replace
+
+    extra = np.zeros(90, int)
+    extra[:tracked_extra] = 1
+    check = np.full(90, -1)
+    check[2::6][:16] = 0  # 15 frames checked (2, 8, ..., 86) plus one more below
+    check[89] = 0
+    check[np.flatnonzero(check >= 0)[:found]] = 1
+    report = assess_quality(replace(standing_track(extra_people=extra), crowd_check=check))
+    close = [w for w in report.warnings if w.startswith("Someone else seems to be close")]
+    assert bool(close) == warned
+    if warned:
+        assert f"in {found} of 16 pictures checked" in close[0]
+    assert report.to_dict()["close_person_check"] == {"frames_checked": 16, "with_another_body": found}
+    assert assess_quality(standing_track()).to_dict()["close_person_check"] is None  # not checked
+
+
 def test_hidden_but_in_frame_is_a_warning_not_a_refusal():
     track = standing_track()
     vis = track.visibility.copy()

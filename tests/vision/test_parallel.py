@@ -124,6 +124,8 @@ def test_segments_give_the_same_analysis_as_one_pass(one_pass, model_path):
     np.testing.assert_array_equal(split.times_s, single.times_s)
     np.testing.assert_array_equal(split.has_pose, single.has_pose)
     np.testing.assert_array_equal(split.extra_people, single.extra_people)
+    np.testing.assert_array_equal(split.crowd_check, single.crowd_check)  # the same pictures checked
+    assert (split.crowd_check >= 0).sum() == 16
     assert done[-1] == 1.0
     # Landmarks within a pixel (of a 720 x 1280 frame) everywhere, seam included.
     assert np.nanmax(np.linalg.norm(split.xy_px - single.xy_px, axis=2)) < 1.0
