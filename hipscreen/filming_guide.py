@@ -266,10 +266,14 @@ SCORE_CRITERIA_LABELS_PATIENT: dict[str, str] = {
 """The same criteria in everyday words."""
 
 
+def _name_for(key: str, audience: str, *, patient: dict[str, str], clinician: dict[str, str]) -> str:
+    """``key``'s name in the reader's table; an unknown key is spelled out from the key."""
+    return (patient if audience == "patient" else clinician).get(key, key.replace("_", " ").capitalize())
+
+
 def score_criterion_label(key: str, *, audience: str = "clinician") -> str:
     """A step-down score criterion's name for the reader; unknown keys are spelled out."""
-    table = SCORE_CRITERIA_LABELS_PATIENT if audience == "patient" else SCORE_CRITERIA_LABELS_CLINICIAN
-    return table.get(key, key.replace("_", " ").capitalize())
+    return _name_for(key, audience, patient=SCORE_CRITERIA_LABELS_PATIENT, clinician=SCORE_CRITERIA_LABELS_CLINICIAN)
 
 
 EVENT_NOUNS: dict[str, dict[str, str]] = {
@@ -303,5 +307,4 @@ SEVERITY_PATIENT: dict[str, str] = {
 
 def flag_label(code: str, *, audience: str = "clinician") -> str:
     """The flag's name for the reader; unknown codes are spelled out from the code."""
-    table = FLAG_LABELS_PATIENT if audience == "patient" else FLAG_LABELS_CLINICIAN
-    return table.get(code, code.replace("_", " ").capitalize())
+    return _name_for(code, audience, patient=FLAG_LABELS_PATIENT, clinician=FLAG_LABELS_CLINICIAN)
