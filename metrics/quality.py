@@ -251,16 +251,17 @@ def assess_quality(track: LandmarkTrack, *, params: QualityParams = QualityParam
             "so the measurements could mix two people.",
             "Film with only the person being assessed in view.",
         )
-    if extra_frac > 0.02:
+    second_person_reported = extra_frac > 0.02
+    if second_person_reported:
         warnings.append(
             f"A second person is in view in {100 * extra_frac:.0f}% of the video; "
             "check on the video that the skeleton stays on the right person."
         )
     close_checks = None
     if track.crowd_check is not None:
-        checked = np.asarray(track.crowd_check) >= 0
-        close_checks = (int((np.asarray(track.crowd_check) > 0).sum()), int(checked.sum()))
-        if close_checks[0] >= params.min_close_person_checks and extra_frac <= 0.02:
+        check = np.asarray(track.crowd_check)
+        close_checks = (int((check > 0).sum()), int((check >= 0).sum()))
+        if close_checks[0] >= params.min_close_person_checks and not second_person_reported:
             warnings.append(
                 f"Someone else seems to be close to the person filmed (a second body was found in "
                 f"{close_checks[0]} of {close_checks[1]} pictures checked). The pose model can mix up people "

@@ -44,7 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from vision._prefetch import prefetched
-from vision.decode import DecodeLimits, iter_frames, probe_video
+from vision.decode import DecodeLimits, iter_frames, probe_video, scaled_size
 from vision.models import model_file, resolve_model
 from vision.pose import (
     RAW_FIELDS,
@@ -177,12 +177,12 @@ class _Stills:
 def _shrunk(rgb: np.ndarray, max_side: int) -> np.ndarray:
     """A copy of the picture, its longer side at most ``max_side`` (pixel-area averaging)."""
     height, width = rgb.shape[:2]
-    scale = max_side / max(height, width)
-    if scale >= 1:
+    size = scaled_size(width, height, max_side)
+    if size == (width, height):
         return np.array(rgb, copy=True)
     import cv2
 
-    return cv2.resize(rgb, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA)
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
 
 
 @dataclass(frozen=True)

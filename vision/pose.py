@@ -190,27 +190,9 @@ class PoseEstimator:
 
     def __enter__(self) -> "PoseEstimator":
         import mediapipe as mp  # heavy import, only when landmarks are needed
-        from mediapipe.tasks.python import vision as mp_vision
-        from mediapipe.tasks.python.core.base_options import BaseOptions
 
         self._mp = mp
-        options = mp_vision.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(self.model_path)),
-            running_mode=mp_vision.RunningMode.VIDEO,
-            num_poses=self.params.num_poses,
-            min_pose_detection_confidence=self.params.min_detection_confidence,
-            min_pose_presence_confidence=self.params.min_presence_confidence,
-            min_tracking_confidence=self.params.min_tracking_confidence,
-        )
-        try:
-            with _native_calls_quiet():
-                self._landmarker = mp_vision.PoseLandmarker.create_from_options(options)
-        except (RuntimeError, ValueError) as exc:
-            raise InputProblem(
-                "model_unusable",
-                f"The pose model '{self.model_path}' cannot be loaded ({' '.join(str(exc).split())[:120]}).",
-                "Use the official pose_landmarker .task file (leave out --model to use the standard one).",
-            ) from exc
+        self._landmarker = _landmarker(self.model_path, self.params, video=True, num_poses=self.params.num_poses)
         return self
 
     def __exit__(
@@ -244,13 +226,7 @@ class PoseEstimator:
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         with _native_calls_quiet():
             result = self._landmarker.detect_for_video(image, timestamp_ms)
-        raw = np.empty((len(result.pose_landmarks), N_LANDMARKS, RAW_FIELDS), dtype=np.float32)
-        for k, (landmarks, world) in enumerate(zip(result.pose_landmarks, result.pose_world_landmarks, strict=True)):
-            raw[k] = [
-                (p.x, p.y, np.nan if p.visibility is None else p.visibility, w.x, w.y, w.z)
-                for p, w in zip(landmarks, world, strict=True)
-            ]
-        return raw
+        return _raw_of(result)
 
     def detect(self, rgb: np.ndarray, time_s: float, *, width: int, height: int) -> list[Person]:
         """People in one upright frame, in pixels of a ``width`` x ``height`` frame.
@@ -265,6 +241,41 @@ class PoseEstimator:
 RAW_FIELDS = 6
 """Values per landmark in :meth:`PoseEstimator.detect_raw`: x, y (fractions), visibility,
 world x, y, z (metres)."""
+
+
+def _landmarker(model_path: str | os.PathLike, params: PoseParams, *, video: bool, num_poses: int):
+    """A MediaPipe PoseLandmarker in VIDEO (tracking) or IMAGE mode; ``model_unusable`` if it cannot load."""
+    from mediapipe.tasks.python import vision as mp_vision
+    from mediapipe.tasks.python.core.base_options import BaseOptions
+
+    options = mp_vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(model_path)),
+        running_mode=mp_vision.RunningMode.VIDEO if video else mp_vision.RunningMode.IMAGE,
+        num_poses=num_poses,
+        min_pose_detection_confidence=params.min_detection_confidence,
+        min_pose_presence_confidence=params.min_presence_confidence,
+        min_tracking_confidence=params.min_tracking_confidence,
+    )
+    try:
+        with _native_calls_quiet():
+            return mp_vision.PoseLandmarker.create_from_options(options)
+    except (RuntimeError, ValueError) as exc:
+        raise InputProblem(
+            "model_unusable",
+            f"The pose model '{model_path}' cannot be loaded ({' '.join(str(exc).split())[:120]}).",
+            "Use the official pose_landmarker .task file (leave out --model to use the standard one).",
+        ) from exc
+
+
+def _raw_of(result) -> np.ndarray:
+    """A landmarker result as :meth:`PoseEstimator.detect_raw`'s array (people, 33, RAW_FIELDS)."""
+    raw = np.empty((len(result.pose_landmarks), N_LANDMARKS, RAW_FIELDS), dtype=np.float32)
+    for k, (landmarks, world) in enumerate(zip(result.pose_landmarks, result.pose_world_landmarks, strict=True)):
+        raw[k] = [
+            (p.x, p.y, np.nan if p.visibility is None else p.visibility, w.x, w.y, w.z)
+            for p, w in zip(landmarks, world, strict=True)
+        ]
+    return raw
 
 
 def people_from_raw(raw: np.ndarray, *, width: int, height: int) -> list[Person]:
@@ -309,33 +320,16 @@ def people_in_stills(
     if not stills:
         return []
     import mediapipe as mp
-    from mediapipe.tasks.python import vision as mp_vision
-    from mediapipe.tasks.python.core.base_options import BaseOptions
 
-    options = mp_vision.PoseLandmarkerOptions(
-        base_options=BaseOptions(model_asset_path=str(model_path)),
-        running_mode=mp_vision.RunningMode.IMAGE,
-        num_poses=params.crowd_check_poses,
-        min_pose_detection_confidence=params.min_detection_confidence,
-        min_pose_presence_confidence=params.min_presence_confidence,
-    )
     counts = []
-    with _native_calls_quiet():
-        landmarker = mp_vision.PoseLandmarker.create_from_options(options)
+    landmarker = _landmarker(model_path, params, video=False, num_poses=params.crowd_check_poses)
     try:
         for rgb in stills:
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
             with _native_calls_quiet():
                 result = landmarker.detect(image)
             height, width = rgb.shape[:2]
-            people = [
-                Person(
-                    xy_px=np.array([[p.x * width, p.y * height] for p in landmarks]),
-                    visibility=np.array([np.nan if p.visibility is None else p.visibility for p in landmarks]),
-                    world_xyz=np.zeros((N_LANDMARKS, 3)),
-                )
-                for landmarks in result.pose_landmarks
-            ]
+            people = people_from_raw(_raw_of(result), width=width, height=height)
             counts.append(len(distinct_people(people, params=params)))
     finally:
         with _native_calls_quiet():
