@@ -123,6 +123,15 @@ class TaskParams:
     min_feet_seen_share : float
         With both feet seen in fewer frames than this share, "no task found" says the feet
         were not seen rather than that they stayed on the ground.
+    min_confident_repetitions : int
+        A step-down or squat call is unsure when no leg has this many complete
+        repetitions. One repetition is thin evidence, and it is what a short walk looks
+        like: the hips bob by about 0.06 leg lengths with each step, as deep as a shallow
+        squat (the real walk on the spot zarate_front, cut to its first 5 s at 240x400 px,
+        gave one left-leg "repetition" of 0.064 leg lengths beside two alternating stance
+        phases; re-encoded in VP9, one on each leg). The filming guide asks for 5
+        repetitions on each leg; none of the 299 rendered and sample clips with a known
+        task changes its call.
     confident_hold_s : float
         A single-leg stance hold at least this long is a confident call. The test is a
         hold of several seconds (MEASURES section 3); a shorter one could be a slow step,
@@ -138,6 +147,7 @@ class TaskParams:
     step_min_reach_legs: float = 0.01
     step_reach_margin_legs: float = 0.02
     step_min_drop_legs: float = 0.15
+    min_confident_repetitions: int = 2
     confident_hold_s: float = 2.0
     min_feet_seen_share: float = 0.5
 
@@ -276,6 +286,10 @@ PATIENT_UNSURE_GAIT = (
     "left. Walk at least six steps straight towards or away from the phone, or choose the exercise by hand."
 )
 PATIENT_UNSURE_REPETITIONS = "The tool is not sure whether this is a step-down or a single-leg squat{why}. {advice}"
+PATIENT_FEW_REPETITIONS = (
+    "The tool is not sure what exercise this is: it saw only {count}{why}. Do 5 repetitions in a row on the "
+    "same leg, or choose the exercise by hand."
+)
 PATIENT_SHORT_HOLD = (
     "The tool is not sure this is a test of standing on one leg, because the foot was up for only {held}."
     " Keep the foot up for at least 10 seconds, or choose the exercise by hand."
@@ -414,6 +428,34 @@ def _repetition_task(track, body, single_leg_reps, candidates, *, side, side_not
                          patient_reason=plain)
 
 
+def _unsure_if_few(
+    detection: TaskDetection, single_leg_reps, walking: TaskCandidate | None, *, params: TaskParams
+) -> TaskDetection:
+    """The repetition call made unsure when no leg has ``params.min_confident_repetitions``
+    complete repetitions; ``walking``, the gait candidate when the feet also stepped in
+    turn (complete stance phases of both feet), is named in the reason."""
+    per_leg = Counter(stance for rep, stance in single_leg_reps if rep.complete)
+    most = max(per_leg.values())
+    if most >= params.min_confident_repetitions:
+        return detection
+    count = "1 complete repetition" if most == 1 else f"{most} complete repetitions"
+    if walking is not None:
+        why = f", while the feet also stepped in turn as in walking: {walking.evidence}. So"
+        plain_why = ", and the feet also stepped in turn as in walking"
+    else:
+        why = ", too few to be sure of the task, so"
+        plain_why = ""
+    reason = detection.reason + (
+        f" Only {count} {'was' if most == 1 else 'were'} found on {'either leg' if len(per_leg) > 1 else 'the leg'}"
+        f"{why} the call is unsure: do 5 repetitions in a row, or choose the task by hand."
+    )
+    plain = PATIENT_FEW_REPETITIONS.format(
+        count=("one repetition" if most == 1 else f"{most} repetitions") + (" on each leg" if len(per_leg) > 1 else ""),
+        why=plain_why,
+    )
+    return replace(detection, confident=False, reason=reason, patient_reason=plain)
+
+
 def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams) -> TaskDetection:
     """The automatic recognition (``task="auto"``), with the user's stance side if given."""
     side_note = "" if side == "auto" else f" Stance limb set by the user: {side}."
@@ -447,7 +489,10 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
     # A repetition cut by the video's start or end is not enough on its own: a person
     # who is lowest in the first frames (getting up, or walking away) would look like one.
     if any(rep.complete for rep, _ in single_leg_reps):
-        return _repetition_task(track, body, single_leg_reps, candidates, side=side, side_note=side_note, params=params)
+        stepped = {e.side for e in gait_events if e.complete} == set(SIDES)
+        detection = _repetition_task(track, body, single_leg_reps, candidates, side=side, side_note=side_note,
+                                     params=params)
+        return _unsure_if_few(detection, single_leg_reps, gait if stepped else None, params=params)
     if reps:
         candidates.append(
             TaskCandidate("single_leg_squat", 0, f"{len(reps)} up-down movements of the hips, but both feet stayed put")

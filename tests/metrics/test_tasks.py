@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from metrics.tasks import NO_TASK_MESSAGE, detect_events, detect_task
-from tests.metrics.events_synthetic import make_track, raised_cosine, steady_times
+from tests.metrics.events_synthetic import LEG_PX, make_track, raised_cosine, steady_times
 from tests.metrics.test_events_gait import walking_in_place
 from tests.metrics.test_events_single_leg_stance import LIFT_PX, hold_track
 from tests.metrics.test_events_step_down import squat_track, step_down_track
@@ -281,3 +281,58 @@ def test_sets_on_both_legs_in_one_video_give_each_repetition_its_own_stance():
     assert found.task == "step_down"
     assert [e.side for e in found.events] == ["right", "right", "left", "left"]
     assert found.stance_side is None
+
+
+def _short_walk_with_one_deep_step(times_s, *, dip_px):
+    """Two lifts of each foot (left at 0.5 and 1.5 s, right at 1.0 and 2.0 s, 0.4 s each):
+    two complete stance phases, one per foot, one short of a walk. While the right foot
+    swings the first time, the hips dip by ``dip_px`` on the planted left leg."""
+    from tests.metrics.test_events_gait import LIFT_PX, SWING_S
+
+    foot_dy = {
+        side: -LIFT_PX * sum(raised_cosine(times_s, s, SWING_S) for s in starts)
+        for side, starts in (("left", (0.5, 1.5)), ("right", (1.0, 2.0)))
+    }
+    return make_track(times_s, foot_dy=foot_dy, mid_hip_dy=dip_px * raised_cosine(times_s, 0.95, 0.5))
+
+
+def test_one_repetition_among_steps_of_a_short_walk_is_unsure():
+    # The hips dip by 0.07 leg lengths, as deep as a shallow squat (0.06), in one step of
+    # a walk too short to be called walking: one "repetition" is not enough for a
+    # confident squat or step-down call when the feet step in turn.
+    t = steady_times(3.0)
+    found = detect_task(_short_walk_with_one_deep_step(t, dip_px=0.07 * LEG_PX))
+    gait = next(c for c in found.candidates if c.task == "gait")
+    assert gait.events == 2
+    assert found.task in ("single_leg_squat", "step_down")
+    assert not found.confident
+    assert "as in walking" in found.reason
+    assert "walking" in found.plain_reason and "leg lengths" not in found.plain_reason
+
+
+def test_one_repetition_alone_is_unsure_and_two_on_one_leg_are_not():
+    # One single-leg squat, the free foot held up throughout: the task is right, but one
+    # repetition is thin evidence (the filming guide asks for 5), so the call is unsure.
+    t = steady_times(7.0)
+    one = detect_task(squat_track(t, "right", [(1.0, 2.0)]))
+    assert one.task == "single_leg_squat"
+    assert not one.confident
+    assert "Only 1 complete repetition was found on the leg, too few" in one.reason
+    assert "walking" not in one.plain_reason
+    two = detect_task(squat_track(t, "right", [(1.0, 2.0), (4.0, 2.0)]))
+    assert two.task == "single_leg_squat" and two.confident
+
+
+def test_one_repetition_on_each_leg_is_unsure():
+    # One repetition on the right leg, then one on the left: no leg has two.
+    from tests.metrics.events_synthetic import smooth_step
+
+    t = steady_times(8.0)
+    switch = smooth_step(t, 3.4, 0.6)
+    reps = raised_cosine(t, 1.0, 2.0) + raised_cosine(t, 4.5, 2.0)
+    lifted = -100.0 + 60.0 * reps
+    found = detect_task(make_track(t, mid_hip_dy=60.0 * reps, foot_dy={"left": (1 - switch) * lifted, "right": switch * lifted}))
+    assert [e.side for e in found.events] == ["right", "left"]
+    assert not found.confident
+    assert "on either leg" in found.reason
+    assert "one repetition on each leg" in found.plain_reason
