@@ -197,6 +197,9 @@ def repair_swaps(track: LandmarkTrack, *, params: SwapParams = SwapParams()) -> 
         The repaired track and the count of frames repaired.
     """
     swaps = detect_swaps(track, params=params)
+    if not any(swapped.any() for swapped in swaps.values()):
+        # nothing to relabel: the track itself, not a copy (30 MB for a 10-minute video)
+        return SwapRepair(track=track, frames_repaired=0, frames_repaired_by_part={part: 0 for part in swaps})
     xy = np.array(track.xy_px, dtype=float, copy=True)
     visibility = np.array(track.visibility, dtype=float, copy=True)
     world = None if track.world_xyz is None else np.array(track.world_xyz, dtype=float, copy=True)

@@ -44,6 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from vision._prefetch import prefetched
+from vision._rows import Rows
 from vision.decode import DecodeLimits, iter_frames, probe_video, scaled_size
 from vision.models import model_file, resolve_model
 from vision.pose import (
@@ -230,7 +231,7 @@ def detect_segment(
     slots = job.params.num_poses
     times: list[float] = []
     counts: list[int] = []
-    blocks: list[np.ndarray] = []
+    raws = Rows((slots, N_LANDMARKS, RAW_FIELDS), np.float32)
     lights: list[float] = []
     stills = _Stills(job.crowd_check_times_s)
     with PoseEstimator(job.model_path, params=job.params) as estimator:
@@ -241,18 +242,16 @@ def detect_segment(
             if frame.time_s < job.start_s:
                 continue
             stills.offer(frame.time_s, frame.rgb)
-            padded = np.full((slots, N_LANDMARKS, RAW_FIELDS), np.nan, dtype=np.float32)
-            padded[: len(raw)] = raw[:slots]
+            raws.new_row()[: len(raw)] = raw[:slots]
             times.append(frame.time_s)
             counts.append(min(len(raw), slots))
-            blocks.append(padded)
             lights.append(frame_brightness(frame.rgb))
             if on_frame is not None:
                 on_frame(len(times))
     return SegmentDetections(
         times_s=np.asarray(times, dtype=float),
         counts=np.asarray(counts, dtype=np.int16),
-        raw=np.stack(blocks) if blocks else np.zeros((0, slots, N_LANDMARKS, RAW_FIELDS), dtype=np.float32),
+        raw=raws.array(),
         brightness=np.asarray(lights, dtype=float),
         stills=tuple(stills.kept),
     )

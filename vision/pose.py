@@ -35,6 +35,7 @@ from types import TracebackType
 
 import numpy as np
 
+from vision._rows import Rows
 from vision.decode import DecodeLimits
 from vision.errors import InputProblem
 from vision.native_stderr import native_stderr_silenced
@@ -434,7 +435,10 @@ def follow_main_person(
         of the frames.
     """
     params = params or PoseParams()
-    times, xys, viss, worlds, extras, lights = [], [], [], [], [], []
+    times, extras, lights = [], [], []
+    # one row per frame, kept in blocks (vision._rows): NaN positions, zero visibility where
+    # the main person is not found
+    xys, viss, worlds = Rows((N_LANDMARKS, 2), float), Rows((N_LANDMARKS,), float, fill=0.0), Rows((N_LANDMARKS, 3), float)
     follower = MainPersonFollower(params=params)
     found = 0
     for time_s, found_people, brightness in detections:
@@ -443,16 +447,13 @@ def follow_main_person(
         times.append(time_s)
         lights.append(brightness)
         extras.append(len(people) - (main is not None))
-        if main is None:
-            xys.append(np.full((N_LANDMARKS, 2), np.nan))
-            viss.append(np.zeros(N_LANDMARKS))
-            worlds.append(np.full((N_LANDMARKS, 3), np.nan))
-        else:
+        xy, vis, world = xys.new_row(), viss.new_row(), worlds.new_row()
+        if main is not None:
             person = people[main]
             found += 1
-            xys.append(person.xy_px)
-            viss.append(person.visibility)
-            worlds.append(person.world_xyz)
+            xy[:] = person.xy_px
+            vis[:] = person.visibility
+            world[:] = person.world_xyz
     if not times or found < max(1, params.min_person_fraction * len(times)):
         known = [b for b in lights if b is not None]
         median_brightness = float(np.median(known)) if known else float("nan")
@@ -472,11 +473,11 @@ def follow_main_person(
         )
     return LandmarkTrack(
         times_s=np.asarray(times, dtype=float),
-        xy_px=np.stack(xys),
-        visibility=np.stack(viss),
+        xy_px=xys.array(),
+        visibility=viss.array(),
         width=int(width),
         height=int(height),
-        world_xyz=np.stack(worlds),
+        world_xyz=worlds.array(),
         extra_people=np.asarray(extras, dtype=int),
         pose_model=pose_model,
         brightness=None if any(b is None for b in lights) else np.asarray(lights, dtype=float),

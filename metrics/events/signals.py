@@ -140,7 +140,7 @@ def drop_short_runs(times_s: np.ndarray, mask: np.ndarray, *, value: bool, max_d
     return m
 
 
-_ROLLING_BLOCK_VALUES = 1_000_000
+_ROLLING_BLOCK_VALUES = 200_000
 """How many window values :func:`rolling_median` gathers at a time (bounds its memory)."""
 
 

@@ -89,7 +89,18 @@ def test_clean_track_is_left_alone():
     track = _walking_track()
     repair = repair_swaps(track)
     assert repair.frames_repaired == 0
-    np.testing.assert_array_equal(repair.track.xy_px, track.xy_px)
+    assert repair.frames_repaired_by_part == {"head": 0, "trunk": 0, "arms": 0, "legs": 0}
+    # the track itself, not a copy of it (a copy is 30 MB for a 10-minute video)
+    assert repair.track is track
+
+
+def test_repair_leaves_the_raw_track_as_it_was():
+    truth = _walking_track()
+    swapped = _swap_frames(truth, slice(40, 45), None)
+    before = swapped.xy_px.copy()
+    repair = repair_swaps(swapped)
+    assert repair.track is not swapped
+    np.testing.assert_array_equal(swapped.xy_px, before)
 
 
 def test_long_swap_is_not_repaired():
