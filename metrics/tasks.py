@@ -453,6 +453,8 @@ def _unsure_if_few(
         count=("one repetition" if most == 1 else f"{most} repetitions") + (" on each leg" if len(per_leg) > 1 else ""),
         why=plain_why,
     )
+    if detection.patient_reason:  # already unsure for another reason: say both
+        plain = f"{detection.patient_reason} {plain}"
     return replace(detection, confident=False, reason=reason, patient_reason=plain)
 
 

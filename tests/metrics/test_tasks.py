@@ -195,6 +195,9 @@ def test_step_down_found_without_knee_landmarks():
     assert found.task == "step_down" and found.stance_side == "left"
     assert not found.confident
     assert "knees were not seen" in found.reason
+    # one repetition too: a patient reads both doubts
+    assert "because the knees were not seen" in found.plain_reason
+    assert "it saw only one repetition" in found.plain_reason
 
 
 REPS = [(1.0, 2.0), (4.0, 2.0)]
