@@ -44,6 +44,7 @@ from metrics.events.step_down import (
     free_foot_drop_legs,
     free_knee_drop_legs,
     free_leg_reach_legs,
+    stance_foot_move_between_legs,
     stance_side_of_repetition,
 )
 from vision.landmarks import SIDES
@@ -132,6 +133,13 @@ class TaskParams:
         phases; re-encoded in VP9, one on each leg). The filming guide asks for 5
         repetitions on each leg; none of the 299 rendered and sample clips with a known
         task changes its call.
+    max_stance_foot_move_legs : float
+        Between two repetitions on the same leg its foot may move at most this much (leg
+        lengths, :func:`metrics.events.step_down.stance_foot_move_between_legs`); farther,
+        the feet stepped as in walking and the call is unsure. In the 144 rendered step-down
+        and squat clips of seeds 1-4 and the 6 sample clips it moved at most 0.019; in the
+        2-second windows of rendered walks filmed from behind that were called confident
+        squats (2 of 396 windows of seed 1), 0.099 and 0.138.
     confident_hold_s : float
         A single-leg stance hold at least this long is a confident call. The test is a
         hold of several seconds (MEASURES section 3); a shorter one could be a slow step,
@@ -148,6 +156,7 @@ class TaskParams:
     step_reach_margin_legs: float = 0.02
     step_min_drop_legs: float = 0.15
     min_confident_repetitions: int = 2
+    max_stance_foot_move_legs: float = 0.05
     confident_hold_s: float = 2.0
     min_feet_seen_share: float = 0.5
 
@@ -290,6 +299,10 @@ PATIENT_FEW_REPETITIONS = (
     "The tool is not sure what exercise this is: it saw only {count}{why}. Do 5 repetitions in a row on the "
     "same leg, or choose the exercise by hand."
 )
+PATIENT_FOOT_MOVED = (
+    "The tool is not sure what exercise this is: the standing foot moved between the repetitions, as in "
+    "walking. Keep the standing foot in place for the whole set, or choose the exercise by hand."
+)
 PATIENT_SHORT_HOLD = (
     "The tool is not sure this is a test of standing on one leg, because the foot was up for only {held}."
     " Keep the foot up for at least 10 seconds, or choose the exercise by hand."
@@ -429,7 +442,7 @@ def _repetition_task(track, body, single_leg_reps, candidates, *, side, side_not
 
 
 def _unsure_if_few(
-    detection: TaskDetection, single_leg_reps, walking: TaskCandidate | None, *, params: TaskParams
+    detection: TaskDetection, body, single_leg_reps, walking: TaskCandidate | None, *, params: TaskParams
 ) -> TaskDetection:
     """The repetition call made unsure when no leg has ``params.min_confident_repetitions``
     complete repetitions; ``walking``, the gait candidate when the feet also stepped in
@@ -437,7 +450,7 @@ def _unsure_if_few(
     per_leg = Counter(stance for rep, stance in single_leg_reps if rep.complete)
     most = max(per_leg.values())
     if most >= params.min_confident_repetitions:
-        return detection
+        return _unsure_if_the_foot_moved(detection, body, single_leg_reps, params=params)
     count = "1 complete repetition" if most == 1 else f"{most} complete repetitions"
     if walking is not None:
         why = f", while the feet also stepped in turn as in walking: {walking.evidence}. So"
@@ -455,6 +468,25 @@ def _unsure_if_few(
     )
     if detection.patient_reason:  # already unsure for another reason: say both
         plain = f"{detection.patient_reason} {plain}"
+    return replace(detection, confident=False, reason=reason, patient_reason=plain)
+
+
+def _unsure_if_the_foot_moved(detection: TaskDetection, body, single_leg_reps, *, params: TaskParams) -> TaskDetection:
+    """The repetition call made unsure when a leg's foot moved between two of its complete
+    repetitions (``params.max_stance_foot_move_legs``): the feet stepped, as in walking."""
+    moves = []
+    for leg in SIDES:
+        reps = [rep for rep, stance in single_leg_reps if rep.complete and stance == leg]
+        moves += [(stance_foot_move_between_legs(body, leg, a, b), leg) for a, b in zip(reps, reps[1:])]
+    moved, leg = max(((m, leg) for m, leg in moves if np.isfinite(m)), default=(0.0, None))
+    if moved <= params.max_stance_foot_move_legs:
+        return detection
+    reason = detection.reason + (
+        f" Between two repetitions the {leg} foot moved {moved:.2f} leg lengths, as when walking "
+        f"(in a set on one leg it stays within {params.max_stance_foot_move_legs:.2f}), so the call is unsure: "
+        "keep the standing foot in place for the whole set, or choose the task by hand."
+    )
+    plain = PATIENT_FOOT_MOVED if not detection.patient_reason else f"{detection.patient_reason} {PATIENT_FOOT_MOVED}"
     return replace(detection, confident=False, reason=reason, patient_reason=plain)
 
 
@@ -494,7 +526,7 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
         stepped = {e.side for e in gait_events if e.complete} == set(SIDES)
         detection = _repetition_task(track, body, single_leg_reps, candidates, side=side, side_note=side_note,
                                      params=params)
-        return _unsure_if_few(detection, single_leg_reps, gait if stepped else None, params=params)
+        return _unsure_if_few(detection, body, single_leg_reps, gait if stepped else None, params=params)
     if reps:
         candidates.append(
             TaskCandidate("single_leg_squat", 0, f"{len(reps)} up-down movements of the hips, but both feet stayed put")

@@ -34,6 +34,7 @@ times; durations are compared in seconds, never in frame counts.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -338,6 +339,22 @@ def free_foot_drop_legs(body: BodySignals, stance: str, frame: int) -> float:
     other = other_side(stance)
     drop = body.foot_xy_px[other][frame, 1] - body.foot_xy_px[stance][frame, 1]
     return float(drop / body.leg_length_px[frame])
+
+
+def stance_foot_move_between_legs(body: BodySignals, stance: str, first: Repetition, second: Repetition) -> float:
+    """How far the stance foot went between two repetitions on it, leg lengths.
+
+    The largest distance of the foot, from the end of ``first`` to the start of ``second``,
+    from where it stood at the end of ``first`` (NaN where it was not seen). Near zero in a
+    set of step-downs or single-leg squats, where the foot stays put; in walking the foot
+    of each stance phase swings before its next one.
+    """
+    foot = body.foot_xy_px[stance][first.end : second.start + 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all NaN: not seen
+        moved = np.nanmax(np.linalg.norm(foot - foot[0], axis=1)) if len(foot) else np.nan
+        leg = np.nanmedian(body.leg_length_px[first.end : second.start + 1]) if len(foot) else np.nan
+    return float(moved / leg)
 
 
 def free_knee_drop_legs(body: BodySignals, stance: str, frame: int) -> float:

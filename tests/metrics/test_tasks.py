@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from metrics.tasks import NO_TASK_MESSAGE, detect_events, detect_task
@@ -286,17 +288,19 @@ def test_sets_on_both_legs_in_one_video_give_each_repetition_its_own_stance():
     assert found.stance_side is None
 
 
-def _short_walk_with_one_deep_step(times_s, *, dip_px):
+def _short_walk_with_one_deep_step(times_s, *, dip_px, dips=(0.95,)):
     """Two lifts of each foot (left at 0.5 and 1.5 s, right at 1.0 and 2.0 s, 0.4 s each):
     two complete stance phases, one per foot, one short of a walk. While the right foot
-    swings the first time, the hips dip by ``dip_px`` on the planted left leg."""
+    swings (from 1.0 s, and from 2.0 s), the hips dip by ``dip_px`` on the planted left leg,
+    for 0.5 s from each of ``dips``."""
     from tests.metrics.test_events_gait import LIFT_PX, SWING_S
 
     foot_dy = {
         side: -LIFT_PX * sum(raised_cosine(times_s, s, SWING_S) for s in starts)
         for side, starts in (("left", (0.5, 1.5)), ("right", (1.0, 2.0)))
     }
-    return make_track(times_s, foot_dy=foot_dy, mid_hip_dy=dip_px * raised_cosine(times_s, 0.95, 0.5))
+    hips = sum(raised_cosine(times_s, start, 0.5) for start in dips)
+    return make_track(times_s, foot_dy=foot_dy, mid_hip_dy=dip_px * hips)
 
 
 def test_one_repetition_among_steps_of_a_short_walk_is_unsure():
@@ -311,6 +315,19 @@ def test_one_repetition_among_steps_of_a_short_walk_is_unsure():
     assert not found.confident
     assert "as in walking" in found.reason
     assert "walking" in found.plain_reason and "leg lengths" not in found.plain_reason
+
+
+def test_repetitions_whose_standing_foot_steps_between_them_are_unsure():
+    # The hips dip with both steps of the left leg: two "repetitions" on it, but the left
+    # foot lifts by 0.1 leg lengths (LIFT_PX) between them, as in walking.
+    t = steady_times(3.0)
+    found = detect_task(_short_walk_with_one_deep_step(t, dip_px=0.07 * LEG_PX, dips=(0.95, 1.95)))
+    assert [(e.side, e.complete) for e in found.events] == [("left", True), ("left", True)]
+    assert not found.confident
+    # 0.10 leg lengths of lift, a little less after the feet's low-pass smoothing
+    moved = re.search(r"Between two repetitions the left foot moved (\d\.\d\d) leg lengths", found.reason)
+    assert moved and 0.06 <= float(moved.group(1)) <= 0.10
+    assert "the standing foot moved between the repetitions" in found.plain_reason
 
 
 def test_one_repetition_alone_is_unsure_and_two_on_one_leg_are_not():
