@@ -441,8 +441,15 @@ def _repetition_task(track, body, single_leg_reps, candidates, *, side, side_not
                          patient_reason=plain)
 
 
+def _made_unsure(detection: TaskDetection, reason: str, plain: str) -> TaskDetection:
+    """``detection`` marked unsure: ``reason`` added to its reason, ``plain`` to its patient
+    reason (after the doubt already there, if any)."""
+    plain = f"{detection.patient_reason} {plain}" if detection.patient_reason else plain
+    return replace(detection, confident=False, reason=detection.reason + reason, patient_reason=plain)
+
+
 def _unsure_if_few(
-    detection: TaskDetection, body, single_leg_reps, walking: TaskCandidate | None, *, params: TaskParams
+    detection: TaskDetection, single_leg_reps, walking: TaskCandidate | None, *, params: TaskParams
 ) -> TaskDetection:
     """The repetition call made unsure when no leg has ``params.min_confident_repetitions``
     complete repetitions; ``walking``, the gait candidate when the feet also stepped in
@@ -450,7 +457,7 @@ def _unsure_if_few(
     per_leg = Counter(stance for rep, stance in single_leg_reps if rep.complete)
     most = max(per_leg.values())
     if most >= params.min_confident_repetitions:
-        return _unsure_if_the_foot_moved(detection, body, single_leg_reps, params=params)
+        return detection
     count = "1 complete repetition" if most == 1 else f"{most} complete repetitions"
     if walking is not None:
         why = f", while the feet also stepped in turn as in walking: {walking.evidence}. So"
@@ -458,7 +465,7 @@ def _unsure_if_few(
     else:
         why = ", too few to be sure of the task, so"
         plain_why = ""
-    reason = detection.reason + (
+    reason = (
         f" Only {count} {'was' if most == 1 else 'were'} found on {'either leg' if len(per_leg) > 1 else 'the leg'}"
         f"{why} the call is unsure: do 5 repetitions in a row, or choose the task by hand."
     )
@@ -466,9 +473,7 @@ def _unsure_if_few(
         count=("one repetition" if most == 1 else f"{most} repetitions") + (" on each leg" if len(per_leg) > 1 else ""),
         why=plain_why,
     )
-    if detection.patient_reason:  # already unsure for another reason: say both
-        plain = f"{detection.patient_reason} {plain}"
-    return replace(detection, confident=False, reason=reason, patient_reason=plain)
+    return _made_unsure(detection, reason, plain)
 
 
 def _unsure_if_the_foot_moved(detection: TaskDetection, body, single_leg_reps, *, params: TaskParams) -> TaskDetection:
@@ -481,13 +486,12 @@ def _unsure_if_the_foot_moved(detection: TaskDetection, body, single_leg_reps, *
     moved, leg = max(((m, leg) for m, leg in moves if np.isfinite(m)), default=(0.0, None))
     if moved <= params.max_stance_foot_move_legs:
         return detection
-    reason = detection.reason + (
+    reason = (
         f" Between two repetitions the {leg} foot moved {moved:.2f} leg lengths, as when walking "
         f"(in a set on one leg it stays within {params.max_stance_foot_move_legs:.2f}), so the call is unsure: "
         "keep the standing foot in place for the whole set, or choose the task by hand."
     )
-    plain = PATIENT_FOOT_MOVED if not detection.patient_reason else f"{detection.patient_reason} {PATIENT_FOOT_MOVED}"
-    return replace(detection, confident=False, reason=reason, patient_reason=plain)
+    return _made_unsure(detection, reason, PATIENT_FOOT_MOVED)
 
 
 def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams) -> TaskDetection:
@@ -526,7 +530,8 @@ def _detect_auto(track: LandmarkTrack, angles, *, side: str, params: TaskParams)
         stepped = {e.side for e in gait_events if e.complete} == set(SIDES)
         detection = _repetition_task(track, body, single_leg_reps, candidates, side=side, side_note=side_note,
                                      params=params)
-        return _unsure_if_few(detection, body, single_leg_reps, gait if stepped else None, params=params)
+        detection = _unsure_if_few(detection, single_leg_reps, gait if stepped else None, params=params)
+        return _unsure_if_the_foot_moved(detection, body, single_leg_reps, params=params)
     if reps:
         candidates.append(
             TaskCandidate("single_leg_squat", 0, f"{len(reps)} up-down movements of the hips, but both feet stayed put")
