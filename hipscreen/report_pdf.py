@@ -374,7 +374,7 @@ class _Report(FPDF):
         self.ln(2.5)
         self.set_font("DejaVu", "B", 11)
         self.set_text_color(20, 60, 110)
-        self.cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 6, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)  # wraps, never runs off the page
         self.set_draw_color(20, 60, 110)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.ln(1.2)
@@ -519,16 +519,25 @@ def _fit(pdf: FPDF, text: str, width_mm: float) -> str:
     return text[:4] + "…"
 
 
+def _key_frames_heading_patient(task: str | None) -> str:
+    """What the key frames show, in everyday words: each side's event with the largest pelvic
+    drop, at its peak, which for a repetition is its lowest point, not the drop's own moment."""
+    if task in ("step_down", "single_leg_squat"):
+        return (f"Pictures: each leg's {PEAK_MOMENT_PATIENT[task].removeprefix('the ')}, in the "
+                f"{event_noun(task, audience='patient')} where the hip dropped most")
+    return "Pictures from your video: the moment your hip dropped most, for each leg"
+
+
 def _key_frames_and_sides(pdf: _Report, images: list[Image.Image], result: dict, labels: dict[str, str],
                           *, skeleton: bool) -> None:
     """The key frames; beside them the per-side table when they leave room, else below."""
     if angles_withheld(result):
         pdf.heading("Pictures from your video, for each leg" if pdf.audience == "patient" else
                     "Key frames: the peak of the first event, per side")
+    elif pdf.audience == "patient":
+        pdf.heading(_key_frames_heading_patient(result.get("task")))
     else:
-        pdf.heading("Pictures from your video: the moment your hip dropped most, for each leg"
-                    if pdf.audience == "patient" else
-                    "Key frames: the peak of the event with the largest pelvic drop, per side")
+        pdf.heading("Key frames: the peak of the event with the largest pelvic drop, per side")
     gap = 4.0
     avail = pdf.w - 2 * pdf.l_margin
     h = pdf.layout.key_frame_height_mm
@@ -625,7 +634,7 @@ def _score(pdf: _Report, result: dict, audience: str) -> None:
     score = ((result.get("scores") or {}).get("lateral_step_down")) or {}
     if not score:
         return
-    pdf.heading("Step-down score: points for each thing seen; 0-1 good, 2-3 moderate, 4 or more poor"
+    pdf.heading("Step-down score: points for each thing seen (0-1 good, 2-3 moderate, 4+ poor)"
                 if audience == "patient" else
                 "Lateral step-down score (Piva 2006): 0-1 good, 2-3 moderate, 4 or more poor")
     sides = [s for s in ("left", "right") if s in score]

@@ -55,6 +55,23 @@ def _pages_text(pdf_bytes: bytes) -> list[str]:
     return texts
 
 
+def _text_past_the_right_margin(pdf: bytes) -> list[str]:
+    """Characters whose box ends right of the page's right margin (text running off the page)."""
+    doc = pdfium.PdfDocument(pdf)
+    off = []
+    for page in doc:
+        width = page.get_width()
+        text = page.get_textpage()
+        for i in range(text.count_chars()):
+            _, _, right, _ = text.get_charbox(i)
+            if right > width - RIGHT_MARGIN_PT:
+                off.append(text.get_text_range(i, 1))
+    return off
+
+
+RIGHT_MARGIN_PT = 0.5 * 72 / 25.4 * 10  # 5 mm, less than the report's 10 mm margin
+
+
 def test_clinician_report_has_every_section(real_video):
     # a result without landmarks: its key frame can be printed only with the face shown
     pdf = build_report(_result(), video_path=real_video("zarate_front.mp4"), patient="P-014", hide_face=False)
@@ -68,11 +85,29 @@ def test_clinician_report_has_every_section(real_video):
                      "Key frames", "Events (6)", "1 (2.1–2.4 s)", "1 (5.0–5.3 s)"]:
         assert expected in text, expected
     assert "/home/someone" not in text  # the video's name only, never the uploader's folders
+    assert not _text_past_the_right_margin(pdf)
     # The disclaimer is on every page.
     for page in pages:
         assert " ".join(DISCLAIMER.split()) in page
     # An unmeasured value is shown as a dash, never as a number.
     assert "None" not in text and "nan" not in text.lower()
+
+
+@pytest.mark.parametrize(("task", "heading"), [
+    ("step_down", "Pictures: each leg's lowest point, in the repetition where the hip dropped most"),
+    ("single_leg_squat", "Pictures: each leg's lowest point, in the repetition where the hip dropped most"),
+    ("single_leg_stance", "Pictures from your video: the moment your hip dropped most, for each leg"),
+    ("gait", "Pictures from your video: the moment your hip dropped most, for each leg"),
+])
+def test_patient_key_frames_say_which_moment_they_show(real_video, task, heading):
+    # the pictures show each side's event with the largest drop at its peak: for a
+    # repetition that is its lowest point (MEASURES section 3), not the drop's own moment
+    result = _result()
+    result["task"] = task
+    pdf = build_report(result, video_path=real_video("zarate_front.mp4"), audience="patient", hide_face=False)
+    text = " ".join(" ".join(page.split()) for page in _pages_text(pdf))
+    assert heading in text
+    assert not _text_past_the_right_margin(pdf)
 
 
 @pytest.mark.parametrize("joint_centres, expected", [
@@ -91,6 +126,7 @@ def test_header_says_which_points_and_which_rule_the_angles_come_from(joint_cent
 def test_patient_report_uses_plain_words():
     pdf = build_report(_result(), audience="patient")
     text = " ".join(_pages_text(pdf))
+    assert not _text_past_the_right_margin(pdf)
     assert "Knee moving inwards, right leg: worth keeping an eye on" in text
     assert "Your right knee moves inwards." in text
     assert "Right stance FPPA" not in text
