@@ -30,6 +30,7 @@ from hipscreen.chart_data import threshold_bands
 from hipscreen.charts import angle_figure, history_figure, squad_figure
 from hipscreen.filming_guide import plural
 from hipscreen.storage import SessionStore, default_db_path, history_rows
+from metrics.sentence_case import first_lower
 from vision.decode import VIDEO_SUFFIXES
 from vision.errors import InputProblem
 
@@ -712,7 +713,7 @@ def change_table(changes, viewer: str) -> None:
         return
     st.dataframe(rows, hide_index=True, width="stretch")
     sdd = default_threshold_config().get("change", {}).get("smallest_detectable_difference_deg", {})
-    listed = ", ".join(f"{angle_label(k, viewer)[:1].lower() + angle_label(k, viewer)[1:]} {v:g}°" for k, v in sdd.items() if k in words.ANGLE_KEYS)
+    listed = ", ".join(f"{first_lower(angle_label(k, viewer))} {v:g}°" for k, v in sdd.items() if k in words.ANGLE_KEYS)
     st.caption(f"A change no larger than the smallest detectable difference ({listed}) is within measurement "
                "error: it cannot be told apart from the day-to-day variation of the measurement.")
 

@@ -26,6 +26,7 @@ from typing import Any, Mapping
 
 from metrics.angles import ANGLE_NAMES
 from metrics.events.base import Event
+from metrics.sentence_case import first_upper
 from metrics.summary import SideSummary, Summary
 from vision.errors import InputProblem
 from vision.landmarks import SIDES
@@ -45,11 +46,6 @@ ANGLE_WORDS: dict[str, str] = {
     "hip_adduction_deg": "hip adduction",
 }
 """Short clinical names of the angles, for the clinician texts."""
-
-
-def _first_upper(text: str) -> str:
-    """``"knee angle (FPPA)"`` -> ``"Knee angle (FPPA)"`` (``str.capitalize`` would lower the FPPA)."""
-    return text[:1].upper() + text[1:]
 
 
 PLAIN_WORDS: dict[str, str] = {
@@ -342,7 +338,7 @@ def _clinician_angle_text(rule: AngleFlagRule, side: str, stat, severity: str) -
     sd = "n/a" if stat.sd is None else f"{stat.sd:.1f}"
     comparison = ">" if rule.direction == "above" else "<"
     return (
-        f"{_first_upper(ANGLE_WORDS[rule.angle])}, {side} stance: {stat.mean:.1f} deg, mean of peak values over "
+        f"{first_upper(ANGLE_WORDS[rule.angle])}, {side} stance: {stat.mean:.1f} deg, mean of peak values over "
         f"{stat.n} event{'s' if stat.n != 1 else ''} (SD {sd}); {severity} ({comparison} {rule.caution_deg:g} deg caution, "
         f"{comparison} {rule.marked_deg:g} deg marked). Source: {rule.source}."
     )
@@ -412,7 +408,7 @@ def asymmetry_flags(summary: Summary, thresholds: Thresholds) -> list[Flag]:
                     "physiotherapist see which one needs more work."
                 ),
                 clinician_text=(
-                    f"{_first_upper(ANGLE_WORDS[angle])} asymmetry: right {right.mean:.1f} deg (n={right.n}) minus left "
+                    f"{first_upper(ANGLE_WORDS[angle])} asymmetry: right {right.mean:.1f} deg (n={right.n}) minus left "
                     f"{left.mean:.1f} deg (n={left.n}) = {difference:+.1f} deg; |difference| > "
                     f"{thresholds.asymmetry_deg:g} deg. Source: {thresholds.asymmetry_source}."
                 ),
@@ -602,7 +598,7 @@ def compare_sessions(previous, current, *, thresholds: Thresholds | None = None)
         for angle in ANGLE_NAMES:
             p, c = before[side][angle], after[side][angle]
             sdd = thresholds.sdd_deg.get(angle)
-            name = f"{_first_upper(ANGLE_WORDS[angle])}, {side} side"
+            name = f"{first_upper(ANGLE_WORDS[angle])}, {side} side"
             if p is None or c is None:
                 changes.append(Change(side, angle, p, c, None, sdd, NOT_COMPARABLE, f"{name}: not measured in both sessions."))
                 continue

@@ -35,6 +35,7 @@ import numpy as np
 
 from metrics.angles import ANGLE_NAMES
 from metrics.events.base import Event
+from metrics.sentence_case import first_lower
 from vision.landmarks import SIDES
 
 EXTREME_BY_MAGNITUDE: tuple[str, ...] = ("trunk_lean_deg",)
@@ -276,7 +277,7 @@ def summarize(events: list[Event], angles, *, with_angles: bool = True) -> Summa
         lsi[angle] = limb_symmetry_index_pct(left, right)
         if left is not None and right is not None and lsi[angle] is None:
             warnings.append(
-                f"The symmetry index of {LABELS[angle][:1].lower() + LABELS[angle][1:]} is not given: the two sides go in opposite "
+                f"The symmetry index of {first_lower(LABELS[angle])} is not given: the two sides go in opposite "
                 f"directions or are both within {LSI_MIN_MAGNITUDE_DEG:g} degree of zero (see right minus left)."
             )
     return Summary(
