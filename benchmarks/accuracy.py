@@ -11,7 +11,10 @@ values at the event peaks, raw and corrected side by side; event recall and prec
 one, nearest peaks first); stance-side accuracy of the matched events; task accuracy;
 flag agreement (clips whose set of flag codes equals the truth's ``expected_flags``); the
 camera roll (MEASURES.md section 2): how many clips get an estimate, and its mean absolute
-error against the rendering camera's roll.
+error against the rendering camera's roll. Then the timing of the matched events that are
+complete (neither cut by the video): detected minus true start (a repetition's start, a
+hold's foot off, a stance phase's contact) and end, per task, with the share off by more
+than 0.1 s.
 
 Usage::
 
@@ -56,6 +59,9 @@ class ClipOutcome:
     problem: str | None = None
     roll_error_deg: float | None = None
     """The estimated camera roll minus the true one; None when the clip got no estimate."""
+    start_errors_s: list[float] = field(default_factory=list)
+    end_errors_s: list[float] = field(default_factory=list)
+    """Detected minus true start and end of each matched event that is complete."""
 
 
 def true_roll_deg(truth: dict) -> float | None:
@@ -94,9 +100,13 @@ def score_clip(truth: dict, result: dict, *, clip: str, mode: str) -> ClipOutcom
     pairs = match_events(truth["events"], detected)
     errors: dict[str, list[float]] = {a: [] for a in ANGLE_NAMES}
     side_right = 0
+    start_errors, end_errors = [], []
     for i, j in pairs:
         t, d = truth["events"][i], detected[j]
         side_right += int(t["side"] == d["side"])
+        if d.get("complete", True):
+            start_errors.append(float(d["start_s"]) - float(t["start_s"]))
+            end_errors.append(float(d["end_s"]) - float(t["end_s"]))
         for a in ANGLE_NAMES:
             value = d["at_peak"].get(a)
             errors[a].append(np.nan if value is None else float(value) - float(t["at_peak"][a]))
@@ -106,6 +116,7 @@ def score_clip(truth: dict, result: dict, *, clip: str, mode: str) -> ClipOutcom
         errors=errors, flags_detected=tuple(sorted({f["code"] for f in result.get("flags", [])})),
         flags_expected=tuple(sorted(truth.get("expected_flags", []))),
         roll_error_deg=_roll_error(result.get("camera_roll_deg"), true_roll_deg(truth)),
+        start_errors_s=start_errors, end_errors_s=end_errors,
     )
 
 
@@ -209,9 +220,37 @@ def table(outcomes: list[ClipOutcome]) -> str:
               f"| {r.flags_agree}/{r.clips} / {c.flags_agree}/{c.clips} "
               f"| {c.roll_estimated}/{c.clips}, {c.roll_mae_deg:.2f} |"
         )
+    lines += ["", timing_table([o for o in outcomes if o.mode == "corrected"])]
     problems = [f"- {o.clip} ({o.mode}): {o.problem}" for o in outcomes if o.problem]
     if problems:
         lines += ["", "Refused:"] + problems
+    return "\n".join(lines)
+
+
+TIMING_OFF_S = 0.1
+"""An event's start or end further than this from the truth counts as off."""
+
+
+def timing_summary(errors_s: list[float]) -> str:
+    """``MAE (bias), k/n off by more than TIMING_OFF_S``, seconds; a dash without errors."""
+    e = np.asarray(errors_s, dtype=float)
+    if not e.size:
+        return "-"
+    return f"{np.mean(np.abs(e)):.3f} ({np.mean(e):+.3f}), {int(np.sum(np.abs(e) > TIMING_OFF_S))}/{e.size}"
+
+
+def timing_table(outcomes: list[ClipOutcome]) -> str:
+    """Start and end of the matched complete events against the truth, per task (one mode)."""
+    lines = [f"Event timing (corrected; matched events not cut by the video): detected minus true, "
+             f"MAE (bias) in s, events off by more than {TIMING_OFF_S:g} s",
+             "",
+             "| task | start (contact; a hold's foot off) | end |",
+             "|---|---|---|"]
+    for task in sorted({o.task for o in outcomes}) + ["all"]:
+        chosen = [o for o in outcomes if task == "all" or o.task == task]
+        starts = [e for o in chosen for e in o.start_errors_s]
+        ends = [e for o in chosen for e in o.end_errors_s]
+        lines.append(f"| {task} | {timing_summary(starts)} | {timing_summary(ends)} |")
     return "\n".join(lines)
 
 

@@ -36,6 +36,18 @@ foot does not move in the image, a swinging foot lifts and comes down. Both are 
 the one whose stance phases look more like walking (:func:`walking_score`: complete
 phases, alternating feet) is kept; each event's notes say which.
 
+The mid-hip also rises and falls with each step (lowest just after each contact), and
+the image y reads that bob as a fore-aft move of the pelvis. Usually it is small next to
+the feet's own excursion; when it is not (a short-legged person, a bouncy gait), it turns
+each contact's peak into two, and the later one is taken: contact then comes half a
+step late, stance looks half as long as it is, and between one foot off and the next
+contact no foot is on the ground, as in running. Walking always has double support, so
+when most steps found have such a flight (``max_flight_share``), the feet are read again
+against the mid-hip's image y low-passed below the step frequency (its travel without
+its bob), and those phases are kept if fewer of their steps have a flight. Reading the feet against the steady mid-hip in
+every walk was measured too: it finds contacts about two frames early on average
+(docs/MEASUREMENT_CHOICES.md, Events), so it is the fallback, not the rule.
+
 The foot-motion rule: swing is where the vertical image speed rises above
 ``swing_speed_legs_per_s`` until it falls below ``still_speed_legs_per_s`` (hysteresis),
 or where the foot is higher than where it stands just before and after by
@@ -69,7 +81,7 @@ from scipy.signal import find_peaks, peak_prominences
 
 from metrics.events.base import Event, make_event, peak_of_largest
 from metrics.events.body import BodyParams, BodySignals, body_signals, foot_speed_legs_per_s, lift_legs
-from metrics.events.signals import drop_short_runs, hysteresis, rolling_median, run_duration_s, runs
+from metrics.events.signals import drop_short_runs, hysteresis, lowpass, rolling_median, run_duration_s, runs
 from vision.landmarks import SIDES, other_side
 from vision.track import LandmarkTrack
 
@@ -98,6 +110,14 @@ class GaitParams:
         when the forward position rose to it by ``zeni_min_prominence_legs`` and has
         fallen since by at least this much, half that prominence (:func:`peak_turned_at_end`;
         docs/MEASUREMENT_CHOICES.md, Events).
+    max_flight_share : float
+        Overground: when more than this share of the steps found have a flight (no foot on
+        the ground between one foot off and the other foot's contact, :func:`flight_share`),
+        what was found is not walking, and the feet are read again against the mid-hip's
+        travel only, its bob low-passed away (``hip_travel_cutoff_hz``).
+    hip_travel_cutoff_hz : float
+        Low-pass cut-off of the mid-hip's image y for that second reading: below the
+        step frequency of slow walking (about 1.2 Hz, 70 steps a minute).
     swing_speed_legs_per_s, still_speed_legs_per_s : float
         In place: hysteresis on the foot's vertical image speed (leg lengths per second).
     min_swing_s : float
@@ -119,6 +139,8 @@ class GaitParams:
     zeni_min_step_s: float = 0.3
     zeni_min_lead_legs: float = 0.02
     zeni_end_drop_legs: float = 0.04
+    max_flight_share: float = 0.5
+    hip_travel_cutoff_hz: float = 0.7
     swing_speed_legs_per_s: float = 0.6
     still_speed_legs_per_s: float = 0.35
     min_swing_s: float = 0.12
@@ -148,13 +170,38 @@ def travel_direction(body: BodySignals, *, min_size_ratio: float = 1.25) -> str:
     return "in_place"
 
 
-def forward_position_legs(body: BodySignals, side: str, *, direction: str) -> np.ndarray:
+def forward_position_legs(
+    body: BodySignals, side: str, *, direction: str, hip_cutoff_hz: float | None = None
+) -> np.ndarray:
     """How far forward of the mid-hip a foot is, in leg lengths (image y, perspective).
 
     Walking towards the camera, forward is down the image (+y); walking away, up (-y).
+    With ``hip_cutoff_hz``, the mid-hip's image y is first low-passed at that frequency:
+    its travel is kept and its rise and fall with each step (the pelvis's vertical bob,
+    which the image y cannot tell from a fore-aft move) removed.
     """
     sign = 1.0 if direction == "towards" else -1.0
-    return sign * (body.foot_xy_px[side][:, 1] - body.mid_hip_xy_px[:, 1]) / body.leg_length_px
+    hip_y = body.mid_hip_xy_px[:, 1]
+    if hip_cutoff_hz is not None:
+        hip_y = lowpass(body.times_s, hip_y, cutoff_hz=hip_cutoff_hz)
+    return sign * (body.foot_xy_px[side][:, 1] - hip_y) / body.leg_length_px
+
+
+def flight_share(times_s: np.ndarray, phases: list[tuple[str, int, int, bool]]) -> float:
+    """Share of the steps in ``phases`` with no foot on the ground between them (a flight).
+
+    A step is a complete stance phase followed by a stance phase of the other foot; it
+    has a flight when that contact comes after the foot off. Walking has none: each
+    contact comes before the other foot leaves the ground (double support). NaN with no
+    such step.
+    """
+    ordered = sorted(phases, key=lambda p: p[1])
+    gaps = [
+        times_s[nxt[1]] - times_s[cur[2]]
+        for cur, nxt in zip(ordered, ordered[1:])
+        if cur[3] and cur[0] != nxt[0]
+    ]
+    return float(np.mean(np.asarray(gaps) > 0)) if gaps else float("nan")
 
 
 def _extremes(
@@ -504,6 +551,16 @@ def _detect_gait_stretch(
     zeni_direction = direction if direction != "in_place" else ("towards" if facing_camera(track) else "away")
     forward = {side: forward_position_legs(body, side, direction=zeni_direction) for side in SIDES}
     zeni_phases = overground_stance_phases(t, forward, params=params)
+    flight = flight_share(t, zeni_phases)
+    if flight > params.max_flight_share:
+        # not walking: the pelvis's bob has moved the extremes; read the feet against its travel
+        steady = {
+            side: forward_position_legs(body, side, direction=zeni_direction, hip_cutoff_hz=params.hip_travel_cutoff_hz)
+            for side in SIDES
+        }
+        steady_phases = overground_stance_phases(t, steady, params=params)
+        if flight_share(t, steady_phases) < flight:
+            zeni_phases = steady_phases
     zeni_method = (
         f"walking {direction} the camera" if direction != "in_place" else "walking on the spot or a treadmill"
     ) + ": stance from the foot's position relative to the pelvis"

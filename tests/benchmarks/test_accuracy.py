@@ -39,6 +39,20 @@ def test_scores_count_sides_errors_and_flags():
     assert s.bias_deg["pelvic_drop_deg"] == pytest.approx(0.5)
 
 
+def test_event_timing_counts_matched_complete_events_only():
+    from benchmarks.accuracy import timing_table
+
+    truth = {"task": "gait", "events": [_event(1.0, 1.3, 1.7), _event(2.0, 2.3, 2.7), _event(3.0, 3.3, 3.7)]}
+    cut = dict(_event(2.9, 3.3, 3.9), complete=False)
+    # contact 0.05 s early and foot off 0.15 s late; then on time; the third is cut (left out);
+    # one made-up event matches nothing
+    result = {"task": "gait", "events": [_event(0.95, 1.3, 1.85), _event(2.0, 2.4, 2.7), cut, _event(5.0, 5.2, 5.5)]}
+    outcome = score_clip(truth, result, clip="x", mode="corrected")
+    assert outcome.start_errors_s == pytest.approx([-0.05, 0.0])
+    assert outcome.end_errors_s == pytest.approx([0.15, 0.0])
+    assert "| gait | 0.025 (-0.025), 0/2 | 0.075 (+0.075), 1/2 |" in timing_table([outcome])
+
+
 def test_the_camera_roll_is_scored_in_the_results_convention():
     # The renderer's roll is positive when the scene turns counter-clockwise; the result's when
     # it turns clockwise.

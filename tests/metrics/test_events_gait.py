@@ -343,3 +343,75 @@ def test_only_the_end_of_the_video_not_a_gap_lets_a_peak_stand_out_on_one_side()
     assert _extremes(t, f, **args) == [10]  # the foot is last seen at 0.65 s
     f[25:] = np.linspace(0.0, 0.1, t.size - 25)  # seen again after a gap
     assert _extremes(t, f, **args) == []
+
+
+def treadmill_walk_with_bob(times_s, *, bob_legs, stride_s=1.1, left_contact_s=0.3):
+    """A treadmill walk filmed from the front, the pelvis bobbing by ``bob_legs`` (leg lengths).
+
+    The feet's forward positions are those of :func:`zeni_forward_curves` (forward is down
+    the image); the mid-hip is lowest in the image (largest y) at each contact, twice a
+    stride. Returns the track and the true ``(side, contact_s, foot_off_s)``.
+    """
+    forward = zeni_forward_curves(times_s, half_step_legs=0.2, common_legs=0.0, stride_s=stride_s, left_contact_s=left_contact_s)
+    hip_dy = bob_legs * LEG_PX * np.cos(4.0 * np.pi * (times_s - left_contact_s) / stride_s)
+    track = make_track(times_s, mid_hip_dy=hip_dy, foot_dy={side: c * LEG_PX for side, c in forward.items()})
+    truth = []
+    for side, first in (("left", left_contact_s), ("right", left_contact_s + stride_s / 2)):
+        contact = first
+        while contact + 0.6 * stride_s < times_s[-1]:
+            truth.append((side, contact, contact + 0.6 * stride_s))
+            contact += stride_s
+    return track, sorted(truth, key=lambda p: p[1])
+
+
+def test_flight_share_counts_steps_with_no_foot_on_the_ground():
+    from metrics.events.gait import flight_share
+
+    t = np.arange(0.0, 3.0, 0.1)
+    # left 0.0-0.6, right from 0.5 (double support), left again from 1.3 after right's foot off at 1.1
+    phases = [("left", 0, 6, True), ("right", 5, 11, True), ("left", 13, 19, True), ("right", 18, 24, False)]
+    assert flight_share(t, phases) == pytest.approx(1 / 3)
+    # a cut phase has no foot off, and two phases of the same foot are not a step
+    assert np.isnan(flight_share(t, [("left", 0, 6, False), ("right", 5, 11, False)]))
+    assert np.isnan(flight_share(t, [("left", 0, 6, True), ("left", 12, 18, True)]))
+
+
+def test_a_large_pelvic_bob_does_not_delay_the_contacts_of_a_treadmill_walk():
+    """The pelvis bobbing 0.12 leg lengths either way (0.24 from top to bottom, as two short-legged rendered bodies).
+
+    Read against the bobbing mid-hip, each contact's peak splits in two and the later one is
+    taken: contacts a quarter of a second late, stance 0.37 s instead of 0.66 s, a flight
+    between steps. Those steps are not walking, so the feet are read against the mid-hip's
+    travel: every contact and foot off within two frames (30 frames/s).
+    """
+    t = steady_times(5.0, 30.0)
+    track, truth = treadmill_walk_with_bob(t, bob_legs=0.12)
+
+    def phases(params):
+        return [(e.side, e.start_s, e.end_s) for e in detect_gait(track, params=params) if e.complete]
+
+    # without the second reading (any flight accepted), the bob delays every contact
+    bobbing = phases(GaitParams(max_flight_share=1.0))
+    assert bobbing and all(
+        any(side == s and 0.15 < start - contact < 0.35 for s, contact, _ in truth) for side, start, _ in bobbing
+    ), bobbing
+    found = phases(GaitParams())
+    assert len(found) == len(truth)
+    for (side, start, end), (true_side, contact, off) in zip(found, truth, strict=True):
+        assert side == true_side
+        assert start == pytest.approx(contact, abs=2 / 30)
+        assert end == pytest.approx(off, abs=2 / 30)
+
+
+def test_a_normal_pelvic_bob_is_read_as_before():
+    """A bob of 0.05 leg lengths leaves double support at every step: the first reading stands."""
+    t = steady_times(5.0, 30.0)
+    track, truth = treadmill_walk_with_bob(t, bob_legs=0.05)
+    events = detect_gait(track)
+    assert [(e.side, e.start_s, e.end_s) for e in events] == [
+        (e.side, e.start_s, e.end_s) for e in detect_gait(track, params=GaitParams(max_flight_share=1.0))
+    ]
+    complete = [e for e in events if e.complete]
+    assert len(complete) == len(truth)
+    for e, (side, contact, off) in zip(complete, truth, strict=True):
+        assert e.side == side and e.start_s == pytest.approx(contact, abs=2 / 30) and e.end_s == pytest.approx(off, abs=2 / 30)
