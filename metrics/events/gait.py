@@ -529,6 +529,32 @@ def detect_gait(
     return sorted(events, key=lambda e: e.start_index)
 
 
+def zeni_stance_phases(
+    body: BodySignals, *, direction: str, params: GaitParams = GaitParams()
+) -> tuple[list[tuple[str, int, int, bool]], bool]:
+    """:func:`overground_stance_phases` of the feet against the mid-hip, moving ``direction``.
+
+    When more than ``params.max_flight_share`` of the steps found have a flight
+    (:func:`flight_share`), the feet are read again against the mid-hip's travel, its bob
+    low-passed away (see the module notes), and that reading is kept if fewer of its
+    steps have one. Returns the phases and whether they are that second reading's.
+    """
+    t = body.times_s
+    forward = {side: forward_position_legs(body, side, direction=direction) for side in SIDES}
+    phases = overground_stance_phases(t, forward, params=params)
+    flight = flight_share(t, phases)
+    if not flight > params.max_flight_share:
+        return phases, False
+    steady = {
+        side: forward_position_legs(body, side, direction=direction, hip_cutoff_hz=params.hip_travel_cutoff_hz)
+        for side in SIDES
+    }
+    steady_phases = overground_stance_phases(t, steady, params=params)
+    if flight_share(t, steady_phases) < flight:
+        return steady_phases, True
+    return phases, False
+
+
 def _detect_gait_stretch(
     track: LandmarkTrack,
     angles,
@@ -549,21 +575,14 @@ def _detect_gait_stretch(
     t = body.times_s
     direction = travel_direction(body, min_size_ratio=params.travel_min_size_ratio)
     zeni_direction = direction if direction != "in_place" else ("towards" if facing_camera(track) else "away")
-    forward = {side: forward_position_legs(body, side, direction=zeni_direction) for side in SIDES}
-    zeni_phases = overground_stance_phases(t, forward, params=params)
-    flight = flight_share(t, zeni_phases)
-    if flight > params.max_flight_share:
-        # not walking: the pelvis's bob has moved the extremes; read the feet against its travel
-        steady = {
-            side: forward_position_legs(body, side, direction=zeni_direction, hip_cutoff_hz=params.hip_travel_cutoff_hz)
-            for side in SIDES
-        }
-        steady_phases = overground_stance_phases(t, steady, params=params)
-        if flight_share(t, steady_phases) < flight:
-            zeni_phases = steady_phases
+    zeni_phases, steady = zeni_stance_phases(body, direction=zeni_direction, params=params)
     zeni_method = (
         f"walking {direction} the camera" if direction != "in_place" else "walking on the spot or a treadmill"
-    ) + ": stance from the foot's position relative to the pelvis"
+    ) + ": stance from the foot's position relative to the pelvis" + (
+        ", leaving out the pelvis's rise and fall with each step (with it, no step had both feet on the ground)"
+        if steady
+        else ""
+    )
     phases, method = zeni_phases, zeni_method
     single_support = None
     if direction == "in_place":

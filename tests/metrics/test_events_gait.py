@@ -396,6 +396,7 @@ def test_a_large_pelvic_bob_does_not_delay_the_contacts_of_a_treadmill_walk():
         any(side == s and 0.15 < start - contact < 0.35 for s, contact, _ in truth) for side, start, _ in bobbing
     ), bobbing
     found = phases(GaitParams())
+    assert all("rise and fall" in e.notes[0] for e in detect_gait(track))
     assert len(found) == len(truth)
     for (side, start, end), (true_side, contact, off) in zip(found, truth, strict=True):
         assert side == true_side
@@ -411,6 +412,7 @@ def test_a_normal_pelvic_bob_is_read_as_before():
     assert [(e.side, e.start_s, e.end_s) for e in events] == [
         (e.side, e.start_s, e.end_s) for e in detect_gait(track, params=GaitParams(max_flight_share=1.0))
     ]
+    assert not any("rise and fall" in e.notes[0] for e in events)
     complete = [e for e in events if e.complete]
     assert len(complete) == len(truth)
     for e, (side, contact, off) in zip(complete, truth, strict=True):
