@@ -120,3 +120,16 @@ def test_corrected_joint_centres_read_pelvis_and_hip_better_than_raw_landmarks(s
     # raw landmarks read both angles several degrees low on single-leg tasks.
     raw, corrected = sample_outcomes["raw"].mae_deg[angle], sample_outcomes["corrected"].mae_deg[angle]
     assert corrected < raw - 0.5, (angle, raw, corrected)
+
+
+@pytest.mark.slow
+def test_event_edges_of_the_committed_samples_lie_near_the_true_ones(sample_run):
+    # Walking: contact and foot off within 0.1 s (3 frames) of the rendered ones. Every task:
+    # within 0.25 s; a hold's edges lie up to about 0.2 s outside the true foot off and foot
+    # down (metrics/events/single_leg_stance.py: smoothed feet, a landed foot rolling flat).
+    corrected = [o for o in sample_run if o.mode == "corrected"]
+    walking = [e for o in corrected if o.task == "gait" for e in o.start_errors_s + o.end_errors_s]
+    every = [e for o in corrected for e in o.start_errors_s + o.end_errors_s]
+    assert len(walking) == 2 * 18 and len(every) == 2 * 39, "matched complete events missing"
+    assert max(np.abs(walking)) <= 0.1, walking
+    assert max(np.abs(every)) <= 0.25, every
