@@ -33,6 +33,7 @@ from hipscreen.storage import SessionStore, default_db_path, history_rows
 from metrics.sentence_case import first_lower
 from vision.decode import VIDEO_SUFFIXES
 from vision.errors import InputProblem
+from vision.models import sha256_of
 
 LOG = logging.getLogger("hipscreen.app")
 APP_DIR = Path(__file__).resolve().parent
@@ -184,14 +185,6 @@ def upload_limit_mb() -> int:
     return int(st.get_option("server.maxUploadSize"))
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def sample_videos() -> list[Path]:
     if not SAMPLE_DIR.is_dir():
         return []
@@ -309,7 +302,7 @@ def choose_video() -> tuple[Path, str, str] | None:
         return path, digest, Path(uploaded.name).name
     if choice != "(none)":
         path = SAMPLE_DIR / choice
-        return path, file_sha256(path), path.name
+        return path, sha256_of(path), path.name
     return None
 
 
@@ -617,9 +610,9 @@ def save_session(analysis, video) -> None:
             st.error("Enter a patient code to save the session.")
             return
         store = session_store(str(db_path))
-        same = [s.id for s in store.sessions(code) if s.video_sha256 == video[1] and s.result == analysis.result]
-        if same:
-            st.info(f"This analysis of this video is already saved as session {same[0]} of patient {code.strip()}.")
+        same = store.saved_already(code, analysis.result, video_sha256=video[1])
+        if same is not None:
+            st.info(f"This analysis of this video is already saved as session {same} of patient {code.strip()}.")
             return
         session_id = store.add_session(code, analysis.result, video_name=video[2], video_sha256=video[1],
                                        recorded_at=datetime.combine(recorded, time(12, 0), tzinfo=timezone.utc),

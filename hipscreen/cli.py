@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from datetime import datetime, time, timezone
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -104,6 +105,8 @@ def analyze(
     pdf: Optional[Path] = typer.Option(None, help="Write the PDF report (one or two A4 pages) here."),
     audience: Audience = typer.Option(Audience.clinician, help="Who the PDF report is for: clinical words and every number, or plain words."),
     patient: Optional[str] = typer.Option(None, help="The clinic's patient code, printed on the PDF report (no names)."),
+    save: bool = typer.Option(False, "--save", help="File the result in the patient's history (--patient), the session database the dashboard's history page reads: $HIPSCREEN_DB, else sessions.db in the per-user data folder."),
+    filmed_on: Optional[datetime] = typer.Option(None, formats=["%Y-%m-%d"], help="With --save: the day the video was filmed (default today)."),
     config: Optional[Path] = typer.Option(None, help="A TOML file of flag thresholds (a clinic's own)."),
     max_duration_s: Optional[float] = typer.Option(None, envvar="HIPSCREEN_MAX_DURATION_S", help="Refuse videos longer than this many seconds (default 600)."),
     max_file_size_mb: Optional[float] = typer.Option(None, envvar="HIPSCREEN_MAX_FILE_SIZE_MB", help="Refuse files larger than this many MB (default 2048)."),
@@ -118,6 +121,8 @@ def analyze(
     from hipscreen.result import to_json
     from vision.decode import DecodeLimits
 
+    if save or filmed_on is not None:
+        patient = _patient_to_save(patient, save=save)
     chosen_limits = {"max_duration_s": max_duration_s, "max_file_size_mb": max_file_size_mb, "max_pixels": max_pixels}
     options = AnalysisOptions(
         limits=DecodeLimits(**{k: v for k, v in chosen_limits.items() if v is not None}),
@@ -162,6 +167,52 @@ def analyze(
             bar.close()
     if json_path != "-":
         sys.stdout.write(summary_text(analysis.result))
+    if save:
+        saved = _save_session(patient, analysis.result, video, filmed_on)
+        if json_path != "-":
+            sys.stdout.write(saved)
+
+
+def _patient_to_save(patient: str | None, *, save: bool) -> str:
+    """The patient code ``--save`` files the result under, checked before the analysis runs."""
+    from hipscreen.storage import clean_patient_code
+
+    if not save:
+        _fail("--filmed-on dates a saved session: add --save (and --patient).", 2)
+    if patient is None:
+        _fail("--save files the result in a patient's history: give the clinic's code with --patient "
+              "(for example --patient P-014; never a name).", 2)
+    try:
+        return clean_patient_code(patient)
+    except ValueError as error:
+        _fail(f"--patient cannot be used: {error}. Give the clinic's short code, for example P-014.", 2)
+
+
+def _save_session(patient: str, result: dict, video: Path, filmed_on: datetime | None) -> str:
+    """File ``result`` in ``patient``'s history; the line saying where, for the terminal summary.
+
+    The same analysis of the same video already there is not saved twice.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hipscreen.storage import SessionStore, default_db_path
+    from vision.models import sha256_of
+
+    path = default_db_path()
+    filmed = datetime.combine((filmed_on or datetime.now()).date(), time(12, 0), tzinfo=timezone.utc)
+    try:
+        digest = sha256_of(video)
+        with SessionStore(path) as store:
+            same = store.saved_already(patient, result, video_sha256=digest)
+            if same is not None:
+                return f"Already saved as session {same} of patient {patient} ({path}).\n"
+            session_id = store.add_session(patient, result, recorded_at=filmed, video_name=video.name,
+                                           video_sha256=digest)
+    except (OSError, SQLAlchemyError) as error:
+        _fail(f"the result could not be saved in the session database {path} "
+              f"({type(error).__name__}: {' '.join(str(error).split())[:200]}). Set HIPSCREEN_DB to a file in a "
+              "folder you can write to.", 2)
+    return f"Saved as session {session_id} of patient {patient}, filmed {filmed:%Y-%m-%d} ({path}).\n"
 
 
 @app.command()

@@ -117,12 +117,19 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def _clean_code(patient_code: str) -> str:
+def clean_patient_code(patient_code: str) -> str:
+    """The code as stored: surrounding and repeated spaces removed.
+
+    Raises
+    ------
+    ValueError
+        When it is empty or longer than ``MAX_PATIENT_CODE_CHARS``; the message says which.
+    """
     code = " ".join(str(patient_code).split())
     if not code:
-        raise ValueError("patient_code must not be empty")
+        raise ValueError("the patient code is empty")
     if len(code) > MAX_PATIENT_CODE_CHARS:
-        raise ValueError(f"patient_code must be at most {MAX_PATIENT_CODE_CHARS} characters, got {len(code)}")
+        raise ValueError(f"the patient code has {len(code)} characters, more than {MAX_PATIENT_CODE_CHARS}")
     return code
 
 
@@ -185,7 +192,7 @@ class SessionStore:
         int
             The new session's id.
         """
-        code = _clean_code(patient_code)
+        code = clean_patient_code(patient_code)
         now = datetime.now(timezone.utc)
         text = json.dumps(result, allow_nan=False, sort_keys=True)
         with Session(self._engine) as db, db.begin():
@@ -218,6 +225,17 @@ class SessionStore:
             return True
 
     # -- reading ----------------------------------------------------------------------
+    def saved_already(self, patient_code: str, result: dict, *, video_sha256: str) -> int | None:
+        """The id of a session of this patient with the same video and the same result, if any.
+
+        Saving the same analysis of the same video twice would count one session twice in
+        the patient's history.
+        """
+        for stored in self.sessions(patient_code):
+            if stored.video_sha256 == video_sha256 and stored.result == result:
+                return stored.id
+        return None
+
     def patient_codes(self) -> list[str]:
         """Every patient's code, sorted."""
         with Session(self._engine) as db:
@@ -225,7 +243,7 @@ class SessionStore:
 
     def sessions(self, patient_code: str, *, task: str | None = None) -> list[StoredSession]:
         """A patient's sessions, oldest first; only one task's if ``task`` is given."""
-        code = _clean_code(patient_code)
+        code = clean_patient_code(patient_code)
         query = (
             select(SessionRow)
             .join(SessionRow.patient)

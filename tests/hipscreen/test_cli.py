@@ -98,6 +98,32 @@ def test_overlay_is_h264_and_draws_the_skeleton_on_the_person(walk_run, real_vid
     assert changed >= 5
 
 
+def test_save_files_the_result_in_the_patients_history_once(tmp_path):
+    import os
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from hipscreen.storage import SessionStore
+
+    video = Path(__file__).resolve().parents[2] / "sample_videos" / "step_down_left_front_clean.mp4"
+    env = {**os.environ, "HIPSCREEN_DB": str(tmp_path / "clinic" / "sessions.db")}
+    args = [*HIPSCREEN, "analyze", str(video), "--save", "--patient", " P-014 ", "--filmed-on", "2026-10-01",
+            "--json", str(tmp_path / "r.json")]
+    first = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
+    again = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert first.stderr == again.stderr == ""
+    assert "Saved as session 1 of patient P-014, filmed 2026-10-01" in first.stdout
+    assert "Already saved as session 1 of patient P-014" in again.stdout
+    with SessionStore(tmp_path / "clinic" / "sessions.db") as store:
+        sessions = store.sessions("P-014")
+    assert len(sessions) == 1
+    saved = sessions[0]
+    assert saved.recorded_at.date() == datetime(2026, 10, 1, tzinfo=timezone.utc).date()
+    assert (saved.task, saved.video_name) == ("step_down", video.name)
+    assert saved.result == json.loads((tmp_path / "r.json").read_text())
+
+
 def test_json_to_stdout(real_video):
     proc = run_cli("analyze", real_video("pose2sim_single_cam01.mp4"), "--json", "-")
     assert proc.returncode == 0, proc.stderr

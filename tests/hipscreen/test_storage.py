@@ -60,8 +60,19 @@ def test_patient_code_is_normalised_and_checked(tmp_path):
         assert len(store.sessions("P-1")) == 2
         with pytest.raises(ValueError, match="empty"):
             store.add_session("   ", _result("gait", right_drop=1, left_drop=1))
-        with pytest.raises(ValueError, match="at most"):
+        with pytest.raises(ValueError, match="65 characters, more than 64"):
             store.add_session("x" * 65, _result("gait", right_drop=1, left_drop=1))
+
+
+def test_the_same_analysis_of_the_same_video_is_found_as_saved(tmp_path):
+    walk = _result("gait", right_drop=1, left_drop=1)
+    with SessionStore(tmp_path / "s.db") as store:
+        first = store.add_session("P-1", walk, video_sha256="a" * 64)
+        assert store.saved_already(" P-1", walk, video_sha256="a" * 64) == first
+        # another video, another result, or another patient: not the same session
+        assert store.saved_already("P-1", walk, video_sha256="b" * 64) is None
+        assert store.saved_already("P-1", _result("gait", right_drop=2, left_drop=1), video_sha256="a" * 64) is None
+        assert store.saved_already("P-2", walk, video_sha256="a" * 64) is None
 
 
 def test_nan_is_refused_not_stored(tmp_path):
