@@ -135,6 +135,7 @@ def walking_overground(
     left_contact_s: float = 0.2,
     start_distance_m: float = 9.0,
     treadmill: bool = False,
+    pelvis_bob_m: float = 0.0,
 ) -> tuple[LandmarkTrack, dict[str, list[tuple[float, float]]]]:
     """A stick figure walking straight towards (or away from) a pinhole camera.
 
@@ -146,7 +147,9 @@ def walking_overground(
     point (500, 600). Heights in metres: hip 0.9, knee 0.5, ankle 0.1, shoulder 1.4,
     head 1.6; hips 0.2 m apart. Each foot is planted for ``stance_frac`` of the stride and
     swings forward by ``stride_m`` (lifting 0.1 m) for the rest; the right foot half a
-    stride after the left. The pelvis moves forward at ``stride_m / stride_s``.
+    stride after the left. The pelvis moves forward at ``stride_m / stride_s``; with
+    ``pelvis_bob_m`` it and the upper body are that much lower at each contact than at
+    mid-stance (a smooth rise and fall, twice a stride).
     """
     t = np.asarray(times_s, dtype=float)
     n = len(t)
@@ -198,22 +201,24 @@ def walking_overground(
         xy[:, LANDMARK_NAMES.index(name), 0] = 500 + 1000 * lateral_m / z
         xy[:, LANDMARK_NAMES.index(name), 1] = 600 + 1000 * (1.0 - height_m) / z
 
+    # lowest at each contact (left at left_contact_s, right half a stride later)
+    up = -pelvis_bob_m * 0.5 * (1 + np.cos(4 * np.pi * (t - left_contact_s) / stride_s))
     outward = {"left": 1.0, "right": -1.0} if towards else {"left": -1.0, "right": 1.0}
     for side, s in outward.items():
         forward, lift = feet[side]
-        put(f"{side}_hip", s * 0.1, 0.9 + 0 * t, pelvis)
+        put(f"{side}_hip", s * 0.1, 0.9 + up, pelvis)
         put(f"{side}_knee", s * 0.1, 0.5 + lift / 2, (pelvis + forward) / 2)
         put(f"{side}_ankle", s * 0.1, 0.1 + lift, forward)
         put(f"{side}_heel", s * 0.1, 0.05 + lift, forward - 0.05)
         put(f"{side}_foot_index", s * 0.1, 0.02 + lift, forward + 0.15)
-        put(f"{side}_shoulder", s * 0.18, 1.4 + 0 * t, pelvis)
-        put(f"{side}_elbow", s * 0.2, 1.15 + 0 * t, pelvis)
+        put(f"{side}_shoulder", s * 0.18, 1.4 + up, pelvis)
+        put(f"{side}_elbow", s * 0.2, 1.15 + up, pelvis)
         for part in ("wrist", "pinky", "index", "thumb"):
-            put(f"{side}_{part}", s * 0.2, 0.9 + 0 * t, pelvis)
+            put(f"{side}_{part}", s * 0.2, 0.9 + up, pelvis)
         for part, dx in (("eye_inner", 0.02), ("eye", 0.03), ("eye_outer", 0.04), ("ear", 0.07)):
-            put(f"{side}_{part}", s * dx, 1.6 + 0 * t, pelvis)
-        put(f"mouth_{side}", s * 0.02, 1.55 + 0 * t, pelvis)
-    put("nose", 0 * t, 1.58 + 0 * t, pelvis)
+            put(f"{side}_{part}", s * dx, 1.6 + up, pelvis)
+        put(f"mouth_{side}", s * 0.02, 1.55 + up, pelvis)
+    put("nose", 0 * t, 1.58 + up, pelvis)
     track = LandmarkTrack(
         times_s=t, xy_px=xy, visibility=np.ones((n, len(LANDMARK_NAMES))), width=WIDTH, height=HEIGHT
     )
