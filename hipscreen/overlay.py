@@ -53,6 +53,15 @@ def side_at_frames(times_s: np.ndarray, events: list[dict]) -> list[str | None]:
     return shown
 
 
+def leg_line(side: str, *, inside_event: bool, noun: str) -> str:
+    """The panel's line naming the leg whose angles are shown.
+
+    Inside an event that leg is the standing one; outside (standing on both feet before a
+    hold, between steps found), the panel shows the nearest event's leg and says so.
+    """
+    return f"Standing leg: {side}" if inside_event else f"Leg shown: {side} (nearest {noun})"
+
+
 def _event_at(t: float, events: list[dict]) -> dict | None:
     for event in events:
         if event["start_s"] <= t <= event["end_s"]:
@@ -69,11 +78,13 @@ def draw_frame(
     caption: str = "",
     labels: dict[str, str] = OVERLAY_LABELS["clinician"],
     note: str = "",
+    leg: str | None = None,
 ) -> np.ndarray:
     """Draw the skeleton (``points`` name -> (x, y) pixels, NaN = missing) and an angle panel.
 
     ``labels`` names the angles drawn (none: no value is drawn); ``note`` is a last line
-    of the panel.
+    of the panel; ``leg`` the line naming ``side`` (default "Standing leg: <side>",
+    :func:`leg_line`).
 
     Returns a new RGB image; ``rgb`` is not modified.
     """
@@ -115,7 +126,7 @@ def draw_frame(
     if caption:
         lines.append(caption)
     if side is not None:
-        lines.append(f"Standing leg: {side}")
+        lines.append(leg or leg_line(side, inside_event=True, noun="event"))
         for key, label in labels.items():
             value = angles.get(key)
             text = "--" if value is None or not np.isfinite(value) else f"{value:+.1f} deg"
@@ -190,8 +201,9 @@ def write_overlay(
                 caption += f"  {noun} {event['index'] + 1}"
             angles = frame_angles(analysis.series, i, side) if side and not withheld else {}
             rgb = frame.rgb if heads is None else hide_head(frame.rgb, heads[i])
+            leg = leg_line(side, inside_event=event is not None, noun=noun) if side else None
             writer.write(draw_frame(rgb, frame_points(track, i), side=side, angles=angles, caption=caption,
-                                    labels=labels, note=note))
+                                    labels=labels, note=note, leg=leg))
             if progress is not None and n:
                 progress((i + 1) / n)
     return out_path

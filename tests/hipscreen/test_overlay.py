@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hipscreen.overlay import OVERLAY_LABELS, draw_frame
+from hipscreen.overlay import OVERLAY_LABELS, draw_frame, leg_line
 
 ANGLES = {"pelvic_drop_deg": -12.3, "trunk_lean_deg": 10.5, "knee_fppa_deg": -15.7, "hip_adduction_deg": 20.1}
 
@@ -25,3 +25,10 @@ def test_the_panel_fits_a_portrait_phone_frame(audience):
     panel_rows = img[:150]
     assert panel_rows.any(), "no panel was drawn"
     assert not panel_rows[:, -5:].any(), "the panel reaches the right edge of the frame"
+
+
+def test_the_leg_line_says_standing_only_inside_an_event():
+    # before a hold or between the steps found the person may stand on both feet: the panel
+    # then names the leg of the nearest event whose angles it shows, not a "standing leg"
+    assert leg_line("left", inside_event=True, noun="hold") == "Standing leg: left"
+    assert leg_line("left", inside_event=False, noun="hold") == "Leg shown: left (nearest hold)"
