@@ -22,6 +22,7 @@ import numpy as np
 
 from metrics import angles as angle_engine
 from metrics.cleaning import clean_track
+from metrics.events.base import TASKS
 from metrics.flags import evaluate_flags, load_thresholds
 from metrics.hidden_feet import hidden_feet_track, with_hidden_feet
 from metrics.joint_centres import estimate_joint_centres, load_model, range_check, stance_signal
@@ -39,7 +40,6 @@ from vision.track import LandmarkTrack, VideoInfo
 from hipscreen.filming_guide import BACK_VIEW_LIFT_HINT, no_event_advice, plural
 from hipscreen.result import build_result
 
-TASKS = ("step_down", "single_leg_squat", "single_leg_stance", "gait")
 ROLL_WARNING_DEG = 3.0
 
 Progress = Callable[[float], None]

@@ -57,6 +57,7 @@ from hipscreen.filming_guide import (
 from hipscreen.chart_data import threshold_bands
 from hipscreen.privacy import head_ellipses, hide_head
 from hipscreen.report_curves import CAPTION, curves_height_mm, draw_angle_curves
+from metrics.events.base import REPETITION_TASKS
 from vision.decode import iter_frames
 from vision.landmarks import SKELETON_EDGES
 
@@ -522,7 +523,7 @@ def _fit(pdf: FPDF, text: str, width_mm: float) -> str:
 def _key_frames_heading_patient(task: str | None) -> str:
     """What the key frames show, in everyday words: each side's event with the largest pelvic
     drop, at its peak, which for a repetition is its lowest point, not the drop's own moment."""
-    if task in ("step_down", "single_leg_squat"):
+    if task in REPETITION_TASKS:
         return (f"Pictures: each leg's {PEAK_MOMENT_PATIENT[task].removeprefix('the ')}, in the "
                 f"{event_noun(task, audience='patient')} where the hip dropped most")
     return "Pictures from your video: the moment your hip dropped most, for each leg"

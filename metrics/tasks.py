@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from metrics.events.base import TASKS, Event
+from metrics.events.base import REPETITION_TASKS, TASKS, Event
 from metrics.events.body import BodyParams, body_signals
 from metrics.events.gait import detect_gait
 from metrics.events.single_leg_stance import HoldParams, detect_single_leg_stance
@@ -256,7 +256,7 @@ def detect_events(track: LandmarkTrack, angles=None, task: str = "step_down", *,
     """
     _check_choice("task", task, TASKS)
     _check_choice("side", side, SIDE_CHOICES)
-    if task in ("step_down", "single_leg_squat"):
+    if task in REPETITION_TASKS:
         return detect_repetitions(track, task=task, side=side)
     if task == "single_leg_stance":
         return detect_single_leg_stance(track, angles, side=side)

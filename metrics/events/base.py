@@ -21,6 +21,9 @@ from vision.landmarks import SIDES
 TASKS: tuple[str, ...] = ("step_down", "single_leg_squat", "single_leg_stance", "gait")
 """Task identifiers of MEASURES.md section 3."""
 
+REPETITION_TASKS: tuple[str, ...] = ("step_down", "single_leg_squat")
+"""The tasks done as repetitions (:mod:`metrics.events.step_down`), each peaking at its lowest point."""
+
 
 @dataclass(frozen=True)
 class Event:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import find_peaks
 
-from metrics.events.base import Event, make_event
+from metrics.events.base import REPETITION_TASKS, Event, make_event
 from metrics.events.body import BodyParams, BodySignals, body_signals
 from metrics.events.signals import derivative
 from vision.landmarks import SIDES, other_side
@@ -417,7 +417,7 @@ def detect_repetitions(
     list of Event
         One per repetition, in time order; the peak is the deepest frame.
     """
-    if task not in ("step_down", "single_leg_squat"):
+    if task not in REPETITION_TASKS:
         raise ValueError(f"task must be 'step_down' or 'single_leg_squat', got {task!r}")
     if side not in ("auto",) + SIDES:
         raise ValueError(f"side must be 'auto', 'left' or 'right', got {side!r}")
